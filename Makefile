@@ -1,0 +1,23 @@
+# mmwsss: `make demo` and `make test` do everything on a fresh machine.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.mmwsss-installed
+DEPS   := requirements/stack.txt requirements/openmmlab.txt requirements/build.txt requirements/tests.txt \
+          setup.py tools/install/install_stack.sh
+
+.PHONY: install demo test clean-venv
+
+install: $(STAMP)
+
+$(STAMP): $(DEPS)
+	VENV=$(VENV) bash tools/install/install_stack.sh
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(PY) tools/demo.py
+
+test: $(STAMP)
+	$(PY) -m pytest tests -q
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,16 @@
+"""mmwsss: weakly-supervised semantic segmentation for OpenMMLab.
+
+Importing the package registers every mmwsss module into mmseg's registries
+(``mmseg.registry``), so a plain mmseg config with
+``custom_imports=dict(imports=['mmwsss'], allow_failed_imports=False)`` can
+use any mmwsss type. It also makes mmengine load *local* checkpoints with
+``weights_only=False`` under torch >= 2.6 (see :mod:`mmwsss.utils.checkpoint`).
+"""
+from .version import __version__, version_info
+from .utils.checkpoint import register_trusted_local_loader
+
+register_trusted_local_loader()
+
+from . import apis, datasets, engine, evaluation, models  # noqa: E402,F401
+
+__all__ = ['__version__', 'version_info']

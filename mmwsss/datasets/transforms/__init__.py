@@ -1,0 +1,3 @@
+from .formatting import PackWSSSInputs
+
+__all__ = ['PackWSSSInputs']

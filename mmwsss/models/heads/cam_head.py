@@ -1,0 +1,94 @@
+"""The classification head of a CAM classifier."""
+from __future__ import annotations
+
+from typing import Dict, List, Optional
+
+import torch
+import torch.nn as nn
+from mmengine.model import BaseModule
+from mmseg.registry import MODELS
+from mmseg.structures import SegDataSample
+from torch import Tensor
+
+
+def stack_img_labels(data_samples: List[SegDataSample],
+                     num_fg: int) -> Tensor:
+    """Stack ``gt_img_labels`` of a batch into ``(N, num_fg)``.
+
+    Raises a ValueError naming both numbers when the labels' length differs
+    from the model's number of foreground classes.
+    """
+    labels = []
+    for s in data_samples:
+        if 'gt_img_labels' not in s:
+            raise KeyError(
+                'a data sample has no gt_img_labels; pack samples with '
+                'PackWSSSInputs from a mmwsss dataset '
+                f'(img_path={s.metainfo.get("img_path")})')
+        labels.append(s.gt_img_labels)
+    labels = torch.stack(labels)
+    if labels.shape[1] != num_fg:
+        raise ValueError(
+            f'the dataset gives {labels.shape[1] + 1} classes '
+            f'({labels.shape[1]} foreground) but the model has '
+            f'num_classes={num_fg + 1} ({num_fg} foreground)')
+    return labels
+
+
+@MODELS.register_module()
+class CAMHead(BaseModule):
+    """1x1-conv classifier over backbone features, pooled to class scores.
+
+    ``M = W * f`` (a bias-free 1x1 convolution: the CAMs, Zhou et al. 2016,
+    eq. 2) and ``s = GAP(M)``; the loss is a multi-label classification
+    loss on ``s`` against the image-level labels.
+
+    Args:
+        in_channels: Channels of the feature map.
+        num_classes: Classes *including* the background, as in mmseg's decode
+            heads (21 for VOC); the head scores the ``num_classes - 1``
+            foreground classes.
+        dropout_ratio: Dropout on the features before the classifier.
+        pooling: ``'gap'`` (global average) or ``'gmp'`` (global max).
+        loss_cls: The classification loss config.
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 num_classes: int,
+                 dropout_ratio: float = 0.0,
+                 pooling: str = 'gap',
+                 loss_cls: Optional[dict] = None,
+                 init_cfg: Optional[dict] = dict(
+                     type='Normal', std=0.01, layer='Conv2d')) -> None:
+        super().__init__(init_cfg=init_cfg)
+        if num_classes < 2:
+            raise ValueError(f'num_classes={num_classes}: need the background '
+                             'and at least one foreground class')
+        if pooling not in ('gap', 'gmp'):
+            raise ValueError(f'pooling must be gap or gmp, got {pooling!r}')
+        self.in_channels = in_channels
+        self.num_classes = num_classes
+        self.num_fg = num_classes - 1
+        self.pooling = pooling
+        self.dropout = nn.Dropout2d(dropout_ratio) if dropout_ratio > 0 \
+            else nn.Identity()
+        self.classifier = nn.Conv2d(in_channels, self.num_fg, 1, bias=False)
+        self.loss_cls = MODELS.build(
+            loss_cls or dict(type='MultiLabelSoftMarginLoss'))
+
+    def forward(self, feat: Tensor) -> Tensor:
+        """Raw CAMs ``(N, C_fg, h, w)``."""
+        return self.classifier(self.dropout(feat))
+
+    def pool(self, cams: Tensor) -> Tensor:
+        """Class scores ``(N, C_fg)`` from raw CAMs."""
+        if self.pooling == 'gap':
+            return cams.mean(dim=(2, 3))
+        return cams.amax(dim=(2, 3))
+
+    def loss(self, feat: Tensor,
+             data_samples: List[SegDataSample]) -> Dict[str, Tensor]:
+        labels = stack_img_labels(data_samples, self.num_fg).to(feat.device)
+        scores = self.pool(self.forward(feat))
+        return {self.loss_cls.loss_name: self.loss_cls(scores, labels)}

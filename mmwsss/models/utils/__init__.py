@@ -1,0 +1,6 @@
+from .cam_ops import (cams_to_mask, cams_to_seg_logits, normalize_cams,
+                      restrict_cams)
+
+__all__ = [
+    'normalize_cams', 'restrict_cams', 'cams_to_seg_logits', 'cams_to_mask'
+]

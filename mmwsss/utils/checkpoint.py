@@ -1,0 +1,45 @@
+"""Loading mmengine checkpoints under torch >= 2.6.
+
+torch 2.6 made ``torch.load(weights_only=True)`` the default. mmengine 0.10.7
+(the latest release) calls ``torch.load`` without ``weights_only``, and its
+checkpoints hold pickled Python objects (the message hub's ``HistoryBuffer``,
+numpy scalars, the config), so ``--resume``, ``load_from`` and
+``tools/test.py CONFIG CKPT`` fail with an ``UnpicklingError``.
+
+:func:`register_trusted_local_loader` (called when :mod:`mmwsss` is imported)
+re-registers mmengine's loader for **local files only** (the scheme with no
+prefix) with ``weights_only=False``. Full unpickling runs arbitrary code
+from the file, so only load local checkpoints you trust - your own training
+runs. Remote schemes (``http://``, ``open-mmlab://``, ...) keep torch's safe
+default. Set ``MMWSSS_WEIGHTS_ONLY=1`` to keep torch's default for local
+files as well.
+"""
+from __future__ import annotations
+
+import os
+import os.path as osp
+
+import torch
+from mmengine.runner.checkpoint import CheckpointLoader
+
+ENV_OPT_OUT = 'MMWSSS_WEIGHTS_ONLY'
+
+
+def load_trusted_local_checkpoint(filename: str, map_location=None):
+    """mmengine's local loader with ``weights_only=False`` (trusted files)."""
+    filename = osp.expanduser(filename)
+    if not osp.isfile(filename):
+        raise FileNotFoundError(f'{filename} can not be found.')
+    return torch.load(filename, map_location=map_location, weights_only=False)
+
+
+def register_trusted_local_loader() -> bool:
+    """Register :func:`load_trusted_local_checkpoint` for local paths.
+
+    Returns False (and changes nothing) if ``MMWSSS_WEIGHTS_ONLY=1``.
+    """
+    if os.environ.get(ENV_OPT_OUT, '0') == '1':
+        return False
+    CheckpointLoader.register_scheme(
+        prefixes='', loader=load_trusted_local_checkpoint, force=True)
+    return True

@@ -1,0 +1,61 @@
+import numpy as np
+import pytest
+import torch
+
+from mmwsss.evaluation import (average_precision, confusion_areas,
+                               iou_from_areas, mean_average_precision,
+                               threshold_sweep_areas)
+
+
+def test_average_precision_hand_value():
+    # ranks: + - + -  -> precision at the positives: 1/1, 2/3
+    ap = average_precision([0.9, 0.8, 0.7, 0.6], [1, 0, 1, 0])
+    assert ap == pytest.approx((1 + 2 / 3) / 2)
+
+
+def test_average_precision_perfect_and_worst_and_ties():
+    assert average_precision([0.9, 0.1], [1, 0]) == 1.0
+    assert average_precision([0.1, 0.9], [1, 0]) == pytest.approx(0.5)
+    # a tie is ranked pessimistically (negative first)
+    assert average_precision([0.5, 0.5], [1, 0]) == pytest.approx(0.5)
+    assert np.isnan(average_precision([0.5], [0]))
+
+
+def test_mean_average_precision_skips_classes_without_positives():
+    scores = np.array([[0.9, 0.2, 0.3], [0.1, 0.8, 0.4]])
+    labels = np.array([[1, 0, 0], [0, 1, 0]])
+    m, aps = mean_average_precision(scores, labels)
+    assert m == 1.0 and np.isnan(aps[2])
+
+
+def test_confusion_areas_hand_values():
+    gt = torch.tensor([[0, 0, 1, 1], [2, 2, 255, 255]])
+    pred = torch.tensor([[0, 1, 1, 1], [2, 0, 2, 0]])
+    inter, union, ap, ag = confusion_areas(pred, gt, 3).tolist()
+    assert inter == [1, 2, 1]
+    assert ap == [2, 3, 1]  # ignore pixels left out
+    assert ag == [2, 2, 2]
+    assert union == [3, 3, 2]
+
+
+def test_threshold_sweep():
+    cams = torch.tensor([[[0.2, 0.6, 0.9]]])  # one class, 1x3
+    gt = torch.tensor([[0, 1, 1]])
+    areas = threshold_sweep_areas(cams, gt, [0.1, 0.5, 0.95], 2)
+    assert areas.shape == (3, 4, 2)
+    # t=0.1: all fg; t=0.5: perfect; t=0.95: all bg
+    assert areas[0, 0].tolist() == [0, 2]
+    assert areas[1, 0].tolist() == [1, 2] and areas[1, 1].tolist() == [1, 2]
+    assert areas[2, 0].tolist() == [1, 0]
+
+
+def test_iou_conventions():
+    areas = np.array([[5, 0], [10, 0], [6, 0], [9, 0]])
+    nan = iou_from_areas(areas, 'nan')
+    zero = iou_from_areas(areas, 'zero')
+    assert nan['IoU'][0] == 0.5 and np.isnan(nan['IoU'][1])
+    assert zero['IoU'].tolist() == [0.5, 0.0]
+    assert nan['Precision'][0] == pytest.approx(5 / 6)
+    assert nan['Recall'][0] == pytest.approx(5 / 9)
+    with pytest.raises(ValueError):
+        iou_from_areas(areas, 'skip')
