@@ -41,15 +41,17 @@ SYNTHETIC_PALETTE: Tuple[Tuple[int, int, int], ...] = (
     (128, 0, 128), (0, 128, 128), (128, 128, 128), (64, 0, 0), (192, 0, 0),
     (64, 128, 0))
 
-# Body groups: (shape, texture). Two classes share each group; shapes and
-# textures are also shared *across* groups so neither alone tells the group.
+# Body groups: (shape, texture). Two classes share each group, and
+# unlabelled distractor bodies of every group appear in the background.
 _GROUPS: Tuple[Tuple[str, str], ...] = (
     ('ellipse', 'stripes'),
     ('rect', 'checker'),
     ('triangle', 'dots'),
     ('blob', 'blotch'),
-    ('rect', 'stripes'),
+    ('pentagon', 'grid'),
 )
+_SHAPES = ('ellipse', 'rect', 'triangle', 'blob', 'pentagon')
+_TEXTURES = ('stripes', 'checker', 'dots', 'blotch', 'grid')
 # Muted body colour pairs per group (RGB); jittered per instance.
 _GROUP_COLOURS: Tuple[Tuple[Tuple[int, int, int], Tuple[int, int, int]], ...] = (
     ((150, 120, 90), (100, 80, 60)),
@@ -137,6 +139,11 @@ def _texture(kind: str, c1: np.ndarray, c2: np.ndarray, size: int,
         dx = np.mod(xx + ox, period) - period / 2
         dy = np.mod(yy + oy, period) - period / 2
         t = (dx * dx + dy * dy < (period / 3.2)**2).astype(np.float32)
+    elif kind == 'grid':
+        period = rng.uniform(6, 9)
+        ox, oy = rng.uniform(0, period, 2)
+        t = ((np.mod(xx + ox, period) < 1.6) |
+             (np.mod(yy + oy, period) < 1.6)).astype(np.float32)
     elif kind == 'blotch':
         low = rng.rand(6, 6).astype(np.float32)
         t = cv2.resize(low, (size, size), interpolation=cv2.INTER_CUBIC)
@@ -163,11 +170,11 @@ def _shape_mask(shape: str, size: int, cx: float, cy: float, s: float,
         w, h = s, s * rng.uniform(0.5, 0.85)
         box = cv2.boxPoints(((float(cx), float(cy)), (float(w), float(h)), angle))
         cv2.fillPoly(canvas, [np.round(box).astype(np.int32)], 1)
-    elif shape == 'triangle':
+    elif shape in ('triangle', 'pentagon'):
+        n, r = (3, s / 1.7) if shape == 'triangle' else (5, s / 2)
         a0 = np.deg2rad(angle)
-        pts = [(cx + s / 1.7 * np.cos(a0 + k * 2 * np.pi / 3),
-                cy + s / 1.7 * np.sin(a0 + k * 2 * np.pi / 3))
-               for k in range(3)]
+        pts = [(cx + r * np.cos(a0 + k * 2 * np.pi / n),
+                cy + r * np.sin(a0 + k * 2 * np.pi / n)) for k in range(n)]
         cv2.fillPoly(canvas, [np.round(np.array(pts)).astype(np.int32)], 1)
     elif shape == 'blob':
         n = 9
@@ -198,8 +205,11 @@ def _part_mask(size: int, cx: float, cy: float, r: float,
 def _background(cfg: SyntheticConfig,
                 rng: np.random.RandomState) -> np.ndarray:
     size = cfg.size
-    c1 = rng.uniform(60, 200, 3).astype(np.float32)
-    c2 = np.clip(c1 + rng.uniform(-60, 60, 3), 0, 255).astype(np.float32)
+    # muted: a grey level plus a little chroma, so that no background is as
+    # saturated as the parts
+    c1 = (rng.uniform(70, 190) + rng.uniform(-30, 30, 3)).astype(np.float32)
+    c2 = np.clip(c1 + rng.uniform(-50, 50) + rng.uniform(-20, 20, 3), 0,
+                 255).astype(np.float32)
     img = _texture('gradient', c1, c2, size, rng)
     low = rng.randn(4, 4, 3).astype(np.float32) * 12
     img += cv2.resize(low, (size, size), interpolation=cv2.INTER_CUBIC)
@@ -209,8 +219,8 @@ def _background(cfg: SyntheticConfig,
         g = rng.randint(len(_GROUPS))
         shape, texture = _GROUPS[g]
         if rng.rand() < 0.4:
-            shape = ('ellipse', 'rect', 'triangle', 'blob')[rng.randint(4)]
-            texture = ('stripes', 'checker', 'dots', 'blotch')[rng.randint(4)]
+            shape = _SHAPES[rng.randint(len(_SHAPES))]
+            texture = _TEXTURES[rng.randint(len(_TEXTURES))]
         s = rng.uniform(cfg.min_body, cfg.max_body) * size
         cx, cy = rng.uniform(0, size, 2)
         m = _shape_mask(shape, size, cx, cy, s, rng)
@@ -365,7 +375,7 @@ def write_synthetic_dataset(root: str,
     from mmwsss.utils.io import atomic_write, is_complete
     from .labels_file import dump_labels_file, load_labels_file
 
-    meta = dict(generator='mmwsss.datasets.synthetic', version=1, seed=seed,
+    meta = dict(generator='mmwsss.datasets.synthetic', version=2, seed=seed,
                 config=dataclasses.asdict(cfg), classes=SYNTHETIC_CLASSES)
     meta = json.loads(json.dumps(meta))
     meta_path = os.path.join(root, 'meta.json')

@@ -4,7 +4,7 @@ import pytest
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-CFG = 'configs/cam/cam_r18-d8_1xb16-600it_synthetic-128x128.py'
+CFG = 'configs/cam/cam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py'
 
 
 def test_class_count_mismatch_fails_before_training(repo_root,

@@ -11,7 +11,7 @@ from mmseg.registry import MODELS
 
 from mmwsss.datasets import SyntheticWSSSDataset
 
-CFG = 'configs/cam/cam_r18-d8_1xb16-600it_synthetic-128x128.py'
+CFG = 'configs/cam/cam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py'
 
 
 @pytest.fixture(scope='module')
@@ -129,6 +129,7 @@ def test_mmpretrain_backbone(cfg, tiny_synthetic):
     mcfg = copy.deepcopy(cfg.model)
     mcfg.backbone = dict(type='mmpretrain.ResNet', depth=18,
                          out_indices=(3, ))
+    mcfg.cam_head.in_channels = 512
     model = MODELS.build(mcfg)
     assert type(model.backbone).__module__.startswith('mmpretrain')
     data = model.data_preprocessor(batch_from(tiny_synthetic, n=2), True)

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-CFG = 'configs/cam/cam_r18-d8_1xb16-600it_synthetic-128x128.py'
+CFG = 'configs/cam/cam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py'
 
 
 def tiny_options(data_root, iters=4):

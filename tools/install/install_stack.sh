@@ -82,8 +82,9 @@ fi
 
 log "step 3/4: OpenMMLab stack, test tools, mmwsss (editable)"
 grep -v -E '^(torch|torchvision)==' "$here/requirements/stack.txt" > "$VENV/.stack-rest.txt"
-pip_q -r "$VENV/.stack-rest.txt" -r "$here/requirements/tests.txt"
 pip_q --no-deps -r "$here/requirements/openmmlab.txt"
+echo "  (pip may note that mmcv/mmengine want opencv-python: the pinned headless build serves them)"
+pip_q -r "$VENV/.stack-rest.txt" -r "$here/requirements/tests.txt"
 pip_q --no-deps --no-build-isolation -e "$here"
 
 log "step 4/4: import check"

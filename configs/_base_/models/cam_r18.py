@@ -1,4 +1,6 @@
-# A small CAM classifier for CPU: ResNetV1c-18, output stride 8.
+# A small CAM classifier for CPU: ResNetV1c-18 at half width (base 32
+# channels), output stride 16. On 2 CPU cores, batch 16 at 128 px: 0.13 s per
+# iteration (full width: 0.38 s; full width at stride 8: 0.84 s).
 norm_cfg = dict(type='BN', requires_grad=True)
 data_preprocessor = dict(
     type='SegDataPreProcessor',
@@ -14,16 +16,18 @@ model = dict(
     backbone=dict(
         type='ResNetV1c',
         depth=18,
+        stem_channels=32,
+        base_channels=32,
         num_stages=4,
         out_indices=(3, ),
-        strides=(1, 2, 1, 1),
-        dilations=(1, 1, 2, 4),
+        strides=(1, 2, 2, 1),
+        dilations=(1, 1, 1, 2),
         norm_cfg=norm_cfg,
         contract_dilation=True,
         style='pytorch'),
     cam_head=dict(
         type='CAMHead',
-        in_channels=512,
+        in_channels=256,
         num_classes=11,
         loss_cls=dict(type='MultiLabelSoftMarginLoss')),
     test_cfg=dict(bg_threshold=0.25, restrict='gt'))
