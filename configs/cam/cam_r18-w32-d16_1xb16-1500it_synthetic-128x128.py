@@ -3,3 +3,4 @@ _base_ = [
     '../_base_/models/cam_r18.py', '../_base_/datasets/synthetic_wsss.py',
     '../_base_/default_runtime.py', '../_base_/schedules/schedule_cam_cpu.py'
 ]
+randomness = dict(seed=0)

@@ -50,3 +50,30 @@ def cams_to_mask(cams: Tensor, bg_threshold: float,
     if ignore is not None:
         mask[ignore] = 255
     return mask
+
+
+def aggregate_cams(maps, mode: str = 'sum') -> Tensor:
+    """Combine CAMs of several augmentations (already at a common size).
+
+    Args:
+        maps: A list of ``(N, C, H, W)`` non-negative maps, e.g. ReLU'd raw
+            CAMs of the scales and flips of multi-scale inference.
+        mode: ``'sum'`` (IRN/AMN: sum of ReLU'd maps) or ``'mean'``. With the
+            per-class max-normalisation that follows, the two differ only
+            where the result is all zero; both are offered to match the
+            reference code of each method.
+    """
+    if mode not in ('sum', 'mean'):
+        raise ValueError(f"mode must be 'sum' or 'mean', got {mode!r}")
+    stacked = torch.stack(list(maps))
+    return stacked.sum(0) if mode == 'sum' else stacked.mean(0)
+
+
+def background_from_cams(cams: Tensor, alpha: float = 1.0) -> Tensor:
+    """The background score ``(1 - max_c M'_c)^alpha`` (psa / SEAM).
+
+    Args:
+        cams: ``(C, H, W)`` or ``(N, C, H, W)`` normalised CAMs in [0, 1].
+    """
+    peak = cams.amax(dim=-3, keepdim=True)
+    return (1 - peak).clamp(min=0).pow(alpha)
