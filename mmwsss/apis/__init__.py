@@ -1,3 +1,10 @@
+from .gen_cams import generate_cams, kept_classes
+from .pseudo_labels import (make_pseudo_labels, pseudo_label_from_cams,
+                            summarize_areas)
 from .visualize import cam_overlay_panel, colorize_mask, heatmap_overlay
 
-__all__ = ['cam_overlay_panel', 'colorize_mask', 'heatmap_overlay']
+__all__ = [
+    'cam_overlay_panel', 'colorize_mask', 'heatmap_overlay', 'generate_cams',
+    'kept_classes', 'make_pseudo_labels', 'pseudo_label_from_cams',
+    'summarize_areas'
+]

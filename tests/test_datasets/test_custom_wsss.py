@@ -1,7 +1,5 @@
-import json
 import os.path as osp
 
-import numpy as np
 import pytest
 
 from mmwsss.datasets import LabelsFileError, WSSSCustomDataset

@@ -1,4 +1,3 @@
-import numpy as np
 import pytest
 import torch
 
@@ -22,7 +21,8 @@ def test_cam_iou_metric_finds_best_threshold():
     gt = torch.tensor([[0, 1], [2, 0]])
     metric.process({}, [sample(cams, gt, [1, 1], [0.9, 0.8])])
     res = metric.compute_metrics(metric.results)
-    assert res == dict(mIoU=100.0, best_bg_threshold=0.5)
+    assert res == dict(mIoU=100.0, mPrecision=100.0, mRecall=100.0,
+                       best_bg_threshold=0.5)
 
 
 def test_cam_iou_metric_class_count_mismatch():

@@ -42,3 +42,20 @@ def test_cams_to_mask_threshold_rule():
     assert mask.tolist() == [[[0, 2, 2]]]
     mask = cams_to_mask(cams, 0.8)
     assert mask.tolist() == [[[0, 0, 2]]]
+
+
+def test_aggregate_cams():
+    from mmwsss.models.utils import aggregate_cams
+    a, b = torch.ones(1, 1, 2, 2), 3 * torch.ones(1, 1, 2, 2)
+    assert torch.all(aggregate_cams([a, b], 'sum') == 4)
+    assert torch.all(aggregate_cams([a, b], 'mean') == 2)
+    import pytest
+    with pytest.raises(ValueError):
+        aggregate_cams([a], 'max')
+
+
+def test_background_from_cams_hand_values():
+    from mmwsss.models.utils import background_from_cams
+    cams = torch.tensor([[[0.5, 0.0]], [[0.2, 0.0]]])  # (C=2, 1, 2)
+    bg = background_from_cams(cams, alpha=2)
+    assert torch.allclose(bg, torch.tensor([[[0.25, 1.0]]]))

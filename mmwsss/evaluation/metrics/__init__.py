@@ -1,4 +1,5 @@
 from .cam_iou_metric import CAMIoUMetric
+from .iou_pr_metric import IoUPRMetric
 from .multilabel_map import MultiLabelMAPMetric
 
-__all__ = ['CAMIoUMetric', 'MultiLabelMAPMetric']
+__all__ = ['CAMIoUMetric', 'MultiLabelMAPMetric', 'IoUPRMetric']

@@ -29,6 +29,8 @@ class CAMIoUMetric(BaseMetric):
         absent: Score of a class absent from both prediction and ground
             truth: ``'nan'`` (mmseg's NaN-skip) or ``'zero'`` (psa/IRN).
         ignore_index: Ignored label.
+        plot_path: If given, the mIoU-vs-threshold curve is saved there
+            (PNG) at every evaluation.
     """
     default_prefix: Optional[str] = 'cam'
 
@@ -36,6 +38,7 @@ class CAMIoUMetric(BaseMetric):
                  thresholds: Optional[Sequence[float]] = None,
                  absent: str = 'nan',
                  ignore_index: int = 255,
+                 plot_path: Optional[str] = None,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
@@ -46,6 +49,7 @@ class CAMIoUMetric(BaseMetric):
             raise ValueError(f"absent must be 'nan' or 'zero', got {absent!r}")
         self.absent = absent
         self.ignore_index = ignore_index
+        self.plot_path = plot_path
 
     def process(self, data_batch: dict, data_samples: Sequence[dict]) -> None:
         num_classes = len(self.dataset_meta['classes'])
@@ -67,6 +71,13 @@ class CAMIoUMetric(BaseMetric):
             iou = iou_from_areas(t_areas, self.absent)['IoU']
             mious.append(float(np.nanmean(iou)))
         best = int(np.nanargmax(mious))
+        at_best = iou_from_areas(areas[best], self.absent)
+        if self.plot_path:
+            from ..pseudo_label_eval import plot_sweep
+            plot_sweep(dict(thresholds=self.thresholds,
+                            mIoU=[m * 100 for m in mious],
+                            best_threshold=self.thresholds[best],
+                            best_mIoU=mious[best] * 100), self.plot_path)
         print_log(
             'CAM mIoU by background threshold: ' + ', '.join(
                 f'{t:.2f}:{m * 100:.1f}'
@@ -74,4 +85,7 @@ class CAMIoUMetric(BaseMetric):
             logger=MMLogger.get_current_instance())
         return dict(
             mIoU=round(mious[best] * 100, 2),
+            mPrecision=round(float(np.nanmean(at_best['Precision'])) * 100,
+                             2),
+            mRecall=round(float(np.nanmean(at_best['Recall'])) * 100, 2),
             best_bg_threshold=self.thresholds[best])

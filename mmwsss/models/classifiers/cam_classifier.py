@@ -1,9 +1,10 @@
 """A CAM classifier as an mmseg segmentor."""
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import torch
+import torch.nn.functional as F
 from mmseg.models.segmentors import BaseSegmentor
 from mmseg.models.utils import resize
 from mmseg.registry import MODELS
@@ -12,7 +13,8 @@ from mmseg.utils import OptConfigType, OptMultiConfig, OptSampleList
 from torch import Tensor
 
 from ..heads.cam_head import stack_img_labels
-from ..utils.cam_ops import cams_to_seg_logits, normalize_cams, restrict_cams
+from ..utils.cam_ops import (aggregate_cams, cams_to_seg_logits,
+                             normalize_cams, restrict_cams)
 
 
 @MODELS.register_module()
@@ -62,7 +64,9 @@ class CAMClassifier(BaseSegmentor):
         self.cam_head = MODELS.build(cam_head)
         self.feature_index = feature_index
         self.train_cfg = train_cfg or {}
-        self.test_cfg = dict(bg_threshold=0.25, restrict='gt', score_thr=0.5)
+        self.test_cfg = dict(
+            bg_threshold=0.25, restrict='gt', score_thr=0.5, scales=(1.0, ),
+            flip=False, aggregate='sum')
         self.test_cfg.update(test_cfg or {})
         if self.test_cfg['restrict'] not in ('gt', 'pred', None):
             raise ValueError('test_cfg.restrict must be gt, pred or None, '
@@ -107,16 +111,47 @@ class CAMClassifier(BaseSegmentor):
                                     self.num_classes - 1).to(scores.device)
         return (scores > self.test_cfg['score_thr']).to(scores.dtype)
 
+    def infer_cams(self, inputs: Tensor) -> Tuple[Tensor, Tensor]:
+        """Multi-scale + flip CAMs at input size, before normalisation.
+
+        Follows ``test_cfg``: ``scales`` (default ``(1.0,)``; the literature
+        uses 0.5/1.0/1.5/2.0), ``flip`` (add horizontally flipped copies),
+        ``aggregate`` (``'sum'`` or ``'mean'`` of the ReLU'd maps, see
+        :func:`~mmwsss.models.utils.aggregate_cams`).
+
+        Returns:
+            tuple: ``(cams, scores)``: ``(N, C_fg, H, W)`` aggregated
+            non-negative CAMs and ``(N, C_fg)`` class probabilities averaged
+            over the augmentations.
+        """
+        size = inputs.shape[2:]
+        maps, scores = [], []
+        for scale in self.test_cfg['scales']:
+            x = inputs if scale == 1.0 else resize(
+                inputs, scale_factor=scale, mode='bilinear',
+                align_corners=self.align_corners)
+            batch = torch.cat([x, x.flip(-1)]) if self.test_cfg['flip'] \
+                else x
+            raw = self._forward(batch)
+            score = self.class_scores(raw)
+            cam = resize(F.relu(raw), size=size, mode='bilinear',
+                         align_corners=self.align_corners)
+            if self.test_cfg['flip']:
+                n = inputs.shape[0]
+                cam = cam[:n] + cam[n:].flip(-1)
+                score = (score[:n] + score[n:]) / 2
+            maps.append(cam)
+            scores.append(score)
+        return (aggregate_cams(maps, self.test_cfg['aggregate']),
+                torch.stack(scores).mean(0))
+
     def _seg_logits_and_scores(self, inputs: Tensor,
                                data_samples: OptSampleList):
-        raw = self._forward(inputs)
-        scores = self.class_scores(raw)
-        cams = normalize_cams(raw)
+        cams, scores = self.infer_cams(inputs)
+        cams = normalize_cams(cams)
         keep = self.classes_to_keep(scores, data_samples)
         if keep is not None:
             cams = restrict_cams(cams, keep)
-        cams = resize(cams, size=inputs.shape[2:], mode='bilinear',
-                      align_corners=self.align_corners)
         return cams_to_seg_logits(cams, self.test_cfg['bg_threshold']), scores
 
     def encode_decode(self, inputs: Tensor,

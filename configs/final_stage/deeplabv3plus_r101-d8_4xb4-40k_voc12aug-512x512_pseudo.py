@@ -1,0 +1,11 @@
+# mmseg's own DeepLabv3+ (ResNet-101) VOC config trained on pseudo-labels.
+_base_ = 'mmseg::deeplabv3plus/deeplabv3plus_r101-d8_4xb4-40k_voc12aug-512x512.py'
+pseudo_label_dir = 'pseudo_labels'  # relative to data_root, or absolute
+train_dataloader = dict(
+    dataset=dict(
+        _delete_=True,
+        type='PascalVOCDataset',
+        data_root='data/VOCdevkit/VOC2012',
+        data_prefix=dict(img_path='JPEGImages', seg_map_path=pseudo_label_dir),
+        ann_file='ImageSets/Segmentation/train_aug.txt',
+        pipeline={{_base_.train_pipeline}}))

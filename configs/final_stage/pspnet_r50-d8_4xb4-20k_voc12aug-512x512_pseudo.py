@@ -1,0 +1,13 @@
+# mmseg's own PSPNet VOC config (train_aug, 20k iters, ImageNet ResNet-50),
+# trained on pseudo-labels instead of SegmentationClass(Aug). Only the
+# training annotations change; validation stays on the real VOC val masks.
+_base_ = 'mmseg::pspnet/pspnet_r50-d8_4xb4-20k_voc12aug-512x512.py'
+pseudo_label_dir = 'pseudo_labels'  # relative to data_root, or absolute
+train_dataloader = dict(
+    dataset=dict(
+        _delete_=True,
+        type='PascalVOCDataset',
+        data_root='data/VOCdevkit/VOC2012',
+        data_prefix=dict(img_path='JPEGImages', seg_map_path=pseudo_label_dir),
+        ann_file='ImageSets/Segmentation/train_aug.txt',
+        pipeline={{_base_.train_pipeline}}))

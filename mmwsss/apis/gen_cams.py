@@ -1,0 +1,88 @@
+"""Write CAM files for a dataset with a trained CAM classifier."""
+from __future__ import annotations
+
+import os.path as osp
+from typing import Optional, Tuple
+
+import numpy as np
+import torch
+from mmengine.dataset import pseudo_collate
+
+from mmwsss.utils.cam_io import save_cam_file
+from mmwsss.utils.io import is_complete, read_label_png, save_png
+from .visualize import cam_overlay_panel
+
+
+def kept_classes(sample, restrict: Optional[str], score_thr: float
+                 ) -> np.ndarray:
+    """Foreground indices whose CAMs are stored for one predicted sample."""
+    scores = sample.pred_img_scores.cpu().numpy()
+    if restrict == 'gt' and 'gt_img_labels' in sample:
+        return np.flatnonzero(sample.gt_img_labels.cpu().numpy())
+    if restrict is None:
+        return np.arange(scores.shape[0])
+    return np.flatnonzero(scores > score_thr)
+
+
+def generate_cams(model,
+                  dataset,
+                  out_dir: str,
+                  shard: Tuple[int, int] = (0, 1),
+                  overlay_dir: Optional[str] = None,
+                  num_overlays: int = 0,
+                  show_progress: bool = True) -> dict:
+    """One CAM file (:mod:`mmwsss.utils.cam_io`) per image of ``dataset``.
+
+    Images whose file is complete are skipped, so an interrupted run resumes.
+    Shard ``(k, n)`` handles images ``k, k+n, k+2n, ...`` (one shard per
+    process or rank). The first ``num_overlays`` images of the shard also get
+    an overlay PNG in ``overlay_dir`` (with the ground truth beside it where
+    the dataset has a mask: for people to look at, never used otherwise).
+
+    Returns:
+        dict: ``written`` and ``skipped`` counts.
+    """
+    rank, world = shard
+    indices = list(range(rank, len(dataset), world))
+    model.eval()
+    meta = dataset.metainfo
+    restrict = model.test_cfg.get('restrict')
+    score_thr = model.test_cfg.get('score_thr', 0.5)
+    bar = None
+    if show_progress:
+        from mmengine.utils import ProgressBar
+        bar = ProgressBar(len(indices))
+    written = skipped = 0
+    for n, idx in enumerate(indices):
+        info = dataset.get_data_info(idx)
+        name = osp.splitext(osp.basename(info['img_path']))[0]
+        path = osp.join(out_dir, name + '.npz')
+        want_overlay = overlay_dir is not None and n < num_overlays
+        if is_complete(path) and not want_overlay:
+            skipped += 1
+            if bar:
+                bar.update()
+            continue
+        item = dataset[idx]
+        with torch.no_grad():
+            sample = model.test_step(pseudo_collate([item]))[0]
+        cams = sample.seg_logits.data[1:].float().cpu().numpy()
+        keys = kept_classes(sample, restrict, score_thr)
+        if not is_complete(path):
+            save_cam_file(path, cams[keys], keys,
+                          sample.pred_img_scores.cpu().numpy())
+            written += 1
+        else:
+            skipped += 1
+        if want_overlay:
+            rgb = item['inputs'].numpy()[::-1].transpose(1, 2, 0)
+            seg = info.get('seg_map_path')
+            gt = read_label_png(seg) if seg and osp.isfile(seg) else None
+            panel = cam_overlay_panel(
+                np.ascontiguousarray(rgb), cams, meta['classes'],
+                meta['palette'], pred=sample.pred_sem_seg.data[0].cpu().numpy(),
+                gt=gt, classes=keys)
+            save_png(osp.join(overlay_dir, name + '.png'), panel)
+        if bar:
+            bar.update()
+    return dict(written=written, skipped=skipped)

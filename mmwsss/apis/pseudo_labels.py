@@ -1,0 +1,183 @@
+"""CAMs -> pseudo-label PNGs (optionally refined), in parallel and resumable."""
+from __future__ import annotations
+
+import os.path as osp
+from multiprocessing import get_context
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+import torch
+
+from mmwsss.evaluation.functional import confusion_areas, iou_from_areas
+from mmwsss.utils.cam_io import load_cam_file
+from mmwsss.utils.io import is_complete, read_label_png, save_png
+
+
+def pseudo_label_from_cams(cams: np.ndarray,
+                           keys: np.ndarray,
+                           img: Optional[np.ndarray] = None,
+                           bg_threshold: float = 0.25,
+                           bg_alpha: Optional[float] = None,
+                           refiners: Sequence = ()) -> np.ndarray:
+    """A pseudo-label (VOC ids, ``HxW`` uint8) from the stored CAMs.
+
+    The background score is ``bg_threshold`` (a constant: the CAM-threshold
+    rule) or, if ``bg_alpha`` is given, ``(1 - max_c M'_c)^alpha`` (psa,
+    SEAM). Each refiner (e.g. :class:`~mmwsss.models.DenseCRF`) maps
+    ``(img, scores) -> scores``; the label is the argmax. An image without
+    any stored class is all background.
+
+    Args:
+        cams: ``(K, H, W)`` normalised CAMs of the stored classes.
+        keys: ``(K,)`` their foreground indices (class id - 1).
+        img: ``HxWx3`` uint8 RGB, needed by refiners.
+    """
+    keys = np.asarray(keys, np.int64).reshape(-1)
+    if cams.shape[0] == 0:
+        shape = cams.shape[1:] if cams.ndim == 3 else img.shape[:2]
+        return np.zeros(shape, np.uint8)
+    cams = np.clip(np.nan_to_num(cams.astype(np.float32)), 0, 1)
+    if bg_alpha is not None:
+        bg = np.power(1 - cams.max(0, keepdims=True), bg_alpha)
+    else:
+        bg = np.full((1, ) + cams.shape[1:], bg_threshold, np.float32)
+    scores = np.concatenate([bg, cams], 0)
+    for refiner in refiners:
+        if img is None:
+            raise ValueError('refiners need the image')
+        scores = refiner(img, scores)
+    ids = np.concatenate([[0], keys + 1]).astype(np.uint8)
+    return ids[scores.argmax(0)]
+
+
+# ---------------------------------------------------------------------------
+# the parallel job
+# ---------------------------------------------------------------------------
+_WORKER: Dict = {}
+
+
+def _init_worker(settings: dict) -> None:
+    import cv2
+    cv2.setNumThreads(1)
+    torch.set_num_threads(1)
+    import mmwsss  # noqa: F401  registers the refiners
+    from mmseg.registry import MODELS
+    _WORKER['refiners'] = [MODELS.build(c) for c in settings.get(
+        'refiners', [])]
+    _WORKER['settings'] = settings
+
+
+def _one(job: Tuple[str, str, str, Optional[str]]):
+    import mmcv
+    img_path, cam_path, out_path, gt_path = job
+    settings = _WORKER['settings']
+    if is_complete(out_path):
+        label = read_label_png(out_path)
+    else:
+        rec = load_cam_file(cam_path)
+        img = None
+        if _WORKER['refiners']:
+            img = mmcv.imread(img_path, channel_order='rgb')
+            if img is None:
+                raise OSError(f'cannot read image {img_path}')
+        label = pseudo_label_from_cams(
+            rec['cams'], rec['keys'], img,
+            bg_threshold=settings.get('bg_threshold', 0.25),
+            bg_alpha=settings.get('bg_alpha'),
+            refiners=_WORKER['refiners'])
+        save_png(out_path, label, settings['palette'])
+    hist = np.bincount(label.reshape(-1), minlength=256)
+    areas = None
+    if gt_path is not None:
+        gt = read_label_png(gt_path)
+        if gt.shape != label.shape:
+            raise ValueError(f'{out_path}: pseudo-label {label.shape} and '
+                             f'ground truth {gt.shape} ({gt_path}) differ')
+        areas = confusion_areas(torch.from_numpy(label.astype(np.int64)),
+                                torch.from_numpy(gt.astype(np.int64)),
+                                settings['num_classes']).numpy()
+    return hist, areas
+
+
+def make_pseudo_labels(items: List[dict],
+                       out_dir: str,
+                       num_classes: int,
+                       palette: Sequence[Sequence[int]],
+                       bg_threshold: float = 0.25,
+                       bg_alpha: Optional[float] = None,
+                       refiners: Sequence[dict] = (),
+                       nproc: int = 1,
+                       show_progress: bool = True,
+                       absent: str = 'nan') -> dict:
+    """Write one pseudo-label PNG per item; skip those already written.
+
+    Args:
+        items: ``dict(name, img_path, cam_path, gt_path=None)`` per image.
+        refiners: Refiner configs built from mmseg's ``MODELS`` registry,
+            applied in order (e.g. ``[dict(type='DenseCRF', preset='psa')]``).
+        nproc: Worker processes.
+
+    Returns:
+        dict: The summary: images, label coverage (fraction of non-ignored
+        pixels), class histogram (pixel fraction per class), and, where
+        ground truth is given, mIoU / per-class IoU, precision and recall.
+    """
+    settings = dict(bg_threshold=bg_threshold, bg_alpha=bg_alpha,
+                    refiners=list(refiners), palette=[list(p) for p in palette],
+                    num_classes=num_classes)
+    jobs = [(it['img_path'], it['cam_path'],
+             osp.join(out_dir, it['name'] + '.png'), it.get('gt_path'))
+            for it in items]
+    for _, cam_path, _, _ in jobs:  # fail before any work
+        if not osp.isfile(cam_path):
+            raise FileNotFoundError(f'CAM file not found: {cam_path}')
+    hist = np.zeros(256, np.int64)
+    areas = np.zeros((4, num_classes), np.int64)
+    have_gt = all(j[3] is not None for j in jobs) and bool(jobs)
+    bar = None
+    if show_progress:
+        from mmengine.utils import ProgressBar
+        bar = ProgressBar(len(jobs))
+    if nproc > 1:
+        ctx = get_context('spawn')
+        with ctx.Pool(nproc, _init_worker, (settings, )) as pool:
+            results = pool.imap(_one, jobs, chunksize=4)
+            for h, a in results:
+                hist += h
+                if a is not None:
+                    areas += a
+                if bar:
+                    bar.update()
+    else:
+        _init_worker(settings)
+        for job in jobs:
+            h, a = _one(job)
+            hist += h
+            if a is not None:
+                areas += a
+            if bar:
+                bar.update()
+    total = max(int(hist.sum()), 1)
+    summary = dict(
+        images=len(jobs),
+        coverage=float(1 - hist[255] / total),
+        class_fraction={int(c): float(hist[c] / total)
+                        for c in range(num_classes)})
+    if have_gt:
+        summary.update(summarize_areas(areas, absent))
+    return summary
+
+
+def summarize_areas(areas: np.ndarray, absent: str = 'nan') -> dict:
+    """mIoU, mPrecision, mRecall and per-class values from summed areas."""
+    m = iou_from_areas(areas, absent)
+    return dict(
+        absent_convention=absent,
+        mIoU=float(np.nanmean(m['IoU']) * 100),
+        mPrecision=float(np.nanmean(m['Precision']) * 100),
+        mRecall=float(np.nanmean(m['Recall']) * 100),
+        IoU=[None if np.isnan(v) else float(v * 100) for v in m['IoU']],
+        Precision=[None if np.isnan(v) else float(v * 100)
+                   for v in m['Precision']],
+        Recall=[None if np.isnan(v) else float(v * 100)
+                for v in m['Recall']])

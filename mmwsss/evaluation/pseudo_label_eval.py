@@ -1,0 +1,109 @@
+"""Evaluate folders of pseudo-labels or CAM files against ground truth."""
+from __future__ import annotations
+
+from typing import Dict, List, Sequence
+
+import numpy as np
+import torch
+
+from mmwsss.utils.cam_io import dense_cams, load_cam_file
+from mmwsss.utils.io import read_label_png
+from .functional import confusion_areas, iou_from_areas, threshold_sweep_areas
+
+
+def _progress(n: int, show: bool):
+    if not show:
+        return None
+    from mmengine.utils import ProgressBar
+    return ProgressBar(n)
+
+
+def eval_label_dir(pairs: Sequence[tuple], num_classes: int,
+                   ignore_index: int = 255,
+                   show_progress: bool = True) -> np.ndarray:
+    """Summed ``(4, C)`` areas of predicted PNGs vs ground-truth PNGs.
+
+    Args:
+        pairs: ``(pred_path, gt_path)``; a missing prediction is an error
+            naming the file.
+    """
+    areas = np.zeros((4, num_classes), np.int64)
+    bar = _progress(len(pairs), show_progress)
+    for pred_path, gt_path in pairs:
+        pred = read_label_png(pred_path)
+        gt = read_label_png(gt_path)
+        if pred.shape != gt.shape:
+            raise ValueError(f'{pred_path} {pred.shape} and {gt_path} '
+                             f'{gt.shape} differ in size')
+        areas += confusion_areas(torch.from_numpy(pred.astype(np.int64)),
+                                 torch.from_numpy(gt.astype(np.int64)),
+                                 num_classes, ignore_index).numpy()
+        if bar:
+            bar.update()
+    return areas
+
+
+def eval_cam_dir(pairs: Sequence[tuple], num_classes: int,
+                 thresholds: Sequence[float], ignore_index: int = 255,
+                 show_progress: bool = True) -> np.ndarray:
+    """Summed ``(T, 4, C)`` areas of CAM files thresholded at each ``t``."""
+    areas = np.zeros((len(thresholds), 4, num_classes), np.int64)
+    bar = _progress(len(pairs), show_progress)
+    for cam_path, gt_path in pairs:
+        cams = dense_cams(load_cam_file(cam_path), num_classes - 1)
+        gt = read_label_png(gt_path)
+        if cams.shape[1:] != gt.shape:
+            raise ValueError(f'{cam_path} {cams.shape[1:]} and {gt_path} '
+                             f'{gt.shape} differ in size')
+        areas += threshold_sweep_areas(
+            torch.from_numpy(cams), torch.from_numpy(gt.astype(np.int64)),
+            thresholds, num_classes, ignore_index).numpy()
+        if bar:
+            bar.update()
+    return areas
+
+
+def sweep_summary(areas: np.ndarray, thresholds: Sequence[float],
+                  absent: str = 'nan') -> Dict:
+    mious = [float(np.nanmean(iou_from_areas(a, absent)['IoU']) * 100)
+             for a in areas]
+    best = int(np.nanargmax(mious))
+    return dict(thresholds=list(map(float, thresholds)), mIoU=mious,
+                best_threshold=float(thresholds[best]), best_mIoU=mious[best],
+                best_index=best)
+
+
+def plot_sweep(summary: Dict, path: str, title: str = '') -> None:
+    """Save the mIoU-vs-threshold curve as a PNG (atomically)."""
+    import io
+
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+
+    from mmwsss.utils.io import atomic_write_bytes
+    fig, ax = plt.subplots(figsize=(5, 3.2), dpi=100)
+    ax.plot(summary['thresholds'], summary['mIoU'], marker='o', ms=3)
+    ax.axvline(summary['best_threshold'], color='grey', ls='--', lw=1)
+    ax.set_xlabel('background threshold')
+    ax.set_ylabel('mIoU (%)')
+    ax.set_title(title or f'best {summary["best_mIoU"]:.1f} at '
+                 f't={summary["best_threshold"]:.2f}')
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format='png')
+    plt.close(fig)
+    atomic_write_bytes(path, buf.getvalue())
+
+
+def format_table(classes: Sequence[str], per_class: Dict[str, List]) -> str:
+    """A markdown table of per-class IoU / precision / recall (in %)."""
+    def fmt(v):
+        return '-' if v is None else f'{v:.1f}'
+    lines = ['| class | IoU | precision | recall |', '|---|---|---|---|']
+    for i, name in enumerate(classes):
+        lines.append(f'| {name} | {fmt(per_class["IoU"][i])} | '
+                     f'{fmt(per_class["Precision"][i])} | '
+                     f'{fmt(per_class["Recall"][i])} |')
+    return '\n'.join(lines)

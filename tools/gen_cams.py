@@ -1,0 +1,93 @@
+"""Write one CAM file per image with a trained CAM classifier.
+
+    python tools/gen_cams.py CONFIG CHECKPOINT --out DIR \
+        [--split-file ImageSets/Segmentation/train.txt] \
+        [--scales 0.5 1.0 1.5 2.0] [--flip] [--aggregate sum] \
+        [--restrict gt|pred|none] [--num-overlays 8] [--shard K/N]
+
+Files are compressed, float16, present classes only (mmwsss/utils/cam_io.py),
+written atomically; finished images are skipped, so an interrupted run
+resumes. Shard across processes with --shard K/N, or across ranks with
+--launcher pytorch (each rank takes its shard).
+"""
+import argparse
+import os
+import os.path as osp
+import sys
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+import mmwsss  # noqa: E402,F401
+from mmengine.config import Config, DictAction  # noqa: E402
+from mmengine.dist import get_dist_info, init_dist  # noqa: E402
+from mmengine.registry import init_default_scope  # noqa: E402
+from mmengine.runner import load_checkpoint  # noqa: E402
+from mmseg.registry import DATASETS, MODELS  # noqa: E402
+
+from mmwsss.apis import generate_cams  # noqa: E402
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('config')
+    parser.add_argument('checkpoint')
+    parser.add_argument('--out', required=True, help='CAM folder')
+    parser.add_argument('--split-file',
+                        help='image list (relative to data_root) to use '
+                        'instead of the test set\'s ann_file')
+    parser.add_argument('--scales', type=float, nargs='+')
+    parser.add_argument('--flip', action='store_true')
+    parser.add_argument('--aggregate', choices=['sum', 'mean'])
+    parser.add_argument('--restrict', choices=['gt', 'pred', 'none'])
+    parser.add_argument('--score-thr', type=float)
+    parser.add_argument('--num-overlays', type=int, default=8)
+    parser.add_argument('--shard', default='0/1', help='K/N')
+    parser.add_argument('--device', default='cpu')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm'],
+                        default='none')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    return parser.parse_args()
+
+
+def main():
+    args = parse_args()
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    init_default_scope(cfg.get('default_scope', 'mmseg'))
+    k, n = (int(v) for v in args.shard.split('/'))
+    if args.launcher != 'none':
+        init_dist(args.launcher)
+        k, n = get_dist_info()
+    test_cfg = cfg.model.setdefault('test_cfg', {})
+    for key in ('scales', 'aggregate', 'score_thr'):
+        if getattr(args, key) is not None:
+            test_cfg[key] = getattr(args, key)
+    if args.flip:
+        test_cfg['flip'] = True
+    if args.restrict is not None:
+        test_cfg['restrict'] = None if args.restrict == 'none' \
+            else args.restrict
+    model = MODELS.build(cfg.model)
+    load_checkpoint(model, args.checkpoint, map_location='cpu')
+    model.to(args.device)
+    ds_cfg = cfg.test_dataloader.dataset
+    if args.split_file:
+        ds_cfg.ann_file = args.split_file
+    # images and image labels only: pixel masks are never read here
+    ds_cfg.pipeline = [
+        dict(type='LoadImageFromFile'),
+        dict(type='PackWSSSInputs')
+    ]
+    dataset = DATASETS.build(ds_cfg)
+    os.makedirs(args.out, exist_ok=True)
+    res = generate_cams(
+        model, dataset, args.out, shard=(k, n),
+        overlay_dir=osp.join(args.out, 'overlays'),
+        num_overlays=args.num_overlays if k == 0 else 0)
+    print(f'\nshard {k}/{n}: wrote {res["written"]}, skipped '
+          f'{res["skipped"]} finished CAM files in {args.out}')
+
+
+if __name__ == '__main__':
+    main()
