@@ -36,7 +36,7 @@ CAM_CONFIG = osp.join(HERE, 'configs', 'cam',
                       'cam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py')
 SEG_CONFIG = osp.join(
     HERE, 'configs', 'final_stage',
-    'deeplabv3plus_r18-w32-d8_1xb16-1000it_synthetic-128x128_{}.py')
+    'deeplabv3plus_r18-w32-d16_1xb16-800it_synthetic-128x128_{}.py')
 CAM_SCALES = (1.0, 1.5)
 BG_ALPHA = 4.0  # background (1 - max CAM)^alpha before the CRF (psa)
 
@@ -135,17 +135,16 @@ def main():
         figs['cam_mIoU_val'] = metrics.get('cam/mIoU')
         figs['cam_bg_thr_val'] = metrics.get('cam/best_bg_threshold')
 
-    init_default_scope('mmseg')
-    from mmseg.registry import DATASETS
-
     from mmwsss.apis import generate_cams, make_pseudo_labels
+    from mmwsss.apis.config_utils import build_dataset, stage_items
     from mmwsss.evaluation.pseudo_label_eval import (eval_cam_dir,
                                                      plot_sweep,
                                                      sweep_summary)
-    train_ds_cfg = cfg.train_dataloader.dataset.copy()
-    train_ds_cfg.pipeline = [dict(type='LoadImageFromFile'),
-                             dict(type='PackWSSSInputs')]
-    train_ds = DATASETS.build(train_ds_cfg)
+    init_default_scope('mmseg')
+    train_ds = build_dataset(cfg, 'train_dataloader', pipeline=[
+        dict(type='LoadImageFromFile'),
+        dict(type='PackWSSSInputs')
+    ])
     cam_dir = osp.join(work, 'cams')
     with stage('3 multi-scale CAMs (train)'):
         model = cam_runner.model
@@ -154,13 +153,8 @@ def main():
                       overlay_dir=osp.join(work, 'cam_overlays'),
                       num_overlays=args.num_overlays)
 
-    items = []
-    for i in range(len(train_ds)):
-        info = train_ds.get_data_info(i)
-        name = osp.splitext(osp.basename(info['img_path']))[0]
-        items.append(dict(name=name, img_path=info['img_path'],
-                          cam_path=osp.join(cam_dir, name + '.npz'),
-                          gt_path=info['seg_map_path']))
+    # masks only to evaluate (never to train)
+    items = stage_items(train_ds, cam_dir, require_gt=True)
     classes = train_ds.metainfo['classes']
     with stage('4 CAM mIoU (train, threshold sweep)'):
         thresholds = [round(0.05 * k, 2) for k in range(1, 20)]

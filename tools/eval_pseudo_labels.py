@@ -21,10 +21,10 @@ import numpy as np
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import mmwsss  # noqa: E402,F401
-from mmengine.config import Config, DictAction  # noqa: E402
-from mmengine.registry import init_default_scope  # noqa: E402
-from mmseg.registry import DATASETS  # noqa: E402
+from mmengine.config import DictAction  # noqa: E402
 
+from mmwsss.apis.config_utils import (build_dataset, load_config,  # noqa: E402
+                                      stage_items)
 from mmwsss.apis.pseudo_labels import summarize_areas  # noqa: E402
 from mmwsss.evaluation.pseudo_label_eval import (eval_cam_dir,  # noqa: E402
                                                  eval_label_dir,
@@ -53,26 +53,13 @@ def parse_args():
 
 def main():
     args = parse_args()
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
-    init_default_scope(cfg.get('default_scope', 'mmseg'))
-    ds_cfg = cfg[args.dataset].dataset
-    if args.split_file:
-        ds_cfg.ann_file = args.split_file
-    ds_cfg.pipeline = []
-    dataset = DATASETS.build(ds_cfg)
+    cfg = load_config(args.config, args.cfg_options)
+    dataset = build_dataset(cfg, args.dataset, args.split_file)
     classes = dataset.metainfo['classes']
     src = args.pred or args.cams
     ext = '.png' if args.pred else '.npz'
-    pairs = []
-    for i in range(len(dataset)):
-        info = dataset.get_data_info(i)
-        name = osp.splitext(osp.basename(info['img_path']))[0]
-        gt = info.get('seg_map_path')
-        if not gt or not osp.isfile(gt):
-            raise FileNotFoundError(f'ground-truth mask not found: {gt}')
-        pairs.append((osp.join(src, name + ext), gt))
+    pairs = [(osp.join(src, it['name'] + ext), it['gt_path'])
+             for it in stage_items(dataset, require_gt=True)]
     out_dir = args.out or src
     report = dict(source=src, images=len(pairs), absent_convention=args.absent)
     if args.pred:

@@ -18,13 +18,13 @@ import sys
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import mmwsss  # noqa: E402,F401
-from mmengine.config import Config, DictAction  # noqa: E402
+from mmengine.config import DictAction  # noqa: E402
 from mmengine.dist import get_dist_info, init_dist  # noqa: E402
-from mmengine.registry import init_default_scope  # noqa: E402
 from mmengine.runner import load_checkpoint  # noqa: E402
-from mmseg.registry import DATASETS, MODELS  # noqa: E402
+from mmseg.registry import MODELS  # noqa: E402
 
 from mmwsss.apis import generate_cams  # noqa: E402
+from mmwsss.apis.config_utils import build_dataset, load_config  # noqa: E402
 
 
 def parse_args():
@@ -51,10 +51,7 @@ def parse_args():
 
 def main():
     args = parse_args()
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
-    init_default_scope(cfg.get('default_scope', 'mmseg'))
+    cfg = load_config(args.config, args.cfg_options)
     k, n = (int(v) for v in args.shard.split('/'))
     if args.launcher != 'none':
         init_dist(args.launcher)
@@ -71,15 +68,11 @@ def main():
     model = MODELS.build(cfg.model)
     load_checkpoint(model, args.checkpoint, map_location='cpu')
     model.to(args.device)
-    ds_cfg = cfg.test_dataloader.dataset
-    if args.split_file:
-        ds_cfg.ann_file = args.split_file
     # images and image labels only: pixel masks are never read here
-    ds_cfg.pipeline = [
+    dataset = build_dataset(cfg, 'test_dataloader', args.split_file, [
         dict(type='LoadImageFromFile'),
         dict(type='PackWSSSInputs')
-    ]
-    dataset = DATASETS.build(ds_cfg)
+    ])
     os.makedirs(args.out, exist_ok=True)
     res = generate_cams(
         model, dataset, args.out, shard=(k, n),

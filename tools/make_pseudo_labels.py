@@ -20,11 +20,11 @@ import sys
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import mmwsss  # noqa: E402,F401
-from mmengine.config import Config, DictAction  # noqa: E402
-from mmengine.registry import init_default_scope  # noqa: E402
-from mmseg.registry import DATASETS  # noqa: E402
+from mmengine.config import DictAction  # noqa: E402
 
 from mmwsss.apis import make_pseudo_labels  # noqa: E402
+from mmwsss.apis.config_utils import (build_dataset, load_config,  # noqa: E402
+                                      stage_items)
 from mmwsss.utils.io import atomic_write  # noqa: E402
 
 
@@ -47,34 +47,14 @@ def parse_args():
     return parser.parse_args()
 
 
-def items_of(dataset, cam_dir):
-    items = []
-    for i in range(len(dataset)):
-        info = dataset.get_data_info(i)
-        name = osp.splitext(osp.basename(info['img_path']))[0]
-        seg = info.get('seg_map_path')
-        items.append(dict(
-            name=name, img_path=info['img_path'],
-            cam_path=osp.join(cam_dir, name + '.npz'),
-            gt_path=seg if seg and osp.isfile(seg) else None))
-    return items
-
-
 def main():
     args = parse_args()
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
-    init_default_scope(cfg.get('default_scope', 'mmseg'))
-    ds_cfg = cfg[args.dataset].dataset
-    if args.split_file:
-        ds_cfg.ann_file = args.split_file
-    ds_cfg.pipeline = []
-    dataset = DATASETS.build(ds_cfg)
+    cfg = load_config(args.config, args.cfg_options)
+    dataset = build_dataset(cfg, args.dataset, args.split_file)
     refiners = [dict(type='DenseCRF', preset=args.crf)] if args.crf else []
     os.makedirs(args.out, exist_ok=True)
     summary = make_pseudo_labels(
-        items_of(dataset, args.cams), args.out,
+        stage_items(dataset, args.cams), args.out,
         num_classes=len(dataset.metainfo['classes']),
         palette=dataset.metainfo['palette'],
         bg_threshold=args.bg_threshold, bg_alpha=args.bg_alpha,

@@ -116,6 +116,21 @@ class BaseWSSSDataset(BaseSegDataset):
     def load_data_list(self) -> List[dict]:
         return self._attach_labels(super().load_data_list())
 
+    def _data_info(self, stem: str) -> dict:
+        """A data info like mmseg's, for subclasses that list images
+        themselves (from a labels or instances file)."""
+        info = dict(
+            img_path=osp.join(self.data_prefix.get('img_path', ''),
+                              stem + self.img_suffix),
+            label_map=self.label_map,
+            reduce_zero_label=self.reduce_zero_label,
+            seg_fields=[])
+        ann_dir = self.data_prefix.get('seg_map_path', None)
+        if ann_dir:
+            info['seg_map_path'] = osp.join(ann_dir,
+                                            stem + self.seg_map_suffix)
+        return info
+
     def _attach_labels(self, data_list: List[dict]) -> List[dict]:
         """Check the files and set ``gt_img_labels`` of every data info."""
         readers = self._label_readers()

@@ -140,18 +140,7 @@ class COCOWSSSDataset(BaseWSSSDataset):
             return super().load_data_list()
         # no split file: the images of the instances file, in name order
         stems = sorted(self._instance_labels())
-        img_dir = self.data_prefix.get('img_path', '')
-        ann_dir = self.data_prefix.get('seg_map_path', None)
-        infos = []
-        for stem in stems:
-            info = dict(img_path=osp.join(img_dir, stem + self.img_suffix),
-                        label_map=self.label_map,
-                        reduce_zero_label=self.reduce_zero_label,
-                        seg_fields=[])
-            if ann_dir is not None:
-                info['seg_map_path'] = osp.join(ann_dir,
-                                                stem + self.seg_map_suffix)
-            infos.append(info)
+        infos = [self._data_info(stem) for stem in stems]
         return self._attach_labels(infos)
 
 

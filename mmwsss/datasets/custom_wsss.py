@@ -74,17 +74,10 @@ class WSSSCustomDataset(BaseWSSSDataset):
             return super().load_data_list()
         with open(self._labels_path) as f:
             names = sorted(json.load(f)['labels'])
-        img_dir = self.data_prefix.get('img_path', '')
-        ann_dir = self.data_prefix.get('seg_map_path', None)
         infos = []
         for name in names:
-            info = dict(img_path=osp.join(img_dir, name + self.img_suffix),
-                        label_map=self.label_map,
-                        reduce_zero_label=self.reduce_zero_label,
-                        seg_fields=[])
-            if ann_dir:
-                seg = osp.join(ann_dir, name + self.seg_map_suffix)
-                if osp.isfile(seg):
-                    info['seg_map_path'] = seg
+            info = self._data_info(name)
+            if not osp.isfile(info.get('seg_map_path', '')):
+                info.pop('seg_map_path', None)  # masks are optional
             infos.append(info)
         return self._attach_labels(infos)

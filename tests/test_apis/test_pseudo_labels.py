@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 
 from mmwsss.apis import make_pseudo_labels, pseudo_label_from_cams
-from mmwsss.datasets.synthetic import (SYNTHETIC_CLASSES, SYNTHETIC_PALETTE,
-                                       generate_sample, preset)
+from mmwsss.datasets.synthetic import SYNTHETIC_PALETTE, generate_sample, preset
 from mmwsss.utils.cam_io import load_cam_file, save_cam_file
 from mmwsss.utils.io import TMP_PREFIX, read_label_png, save_jpeg, save_png
 

@@ -59,3 +59,13 @@ def test_iou_conventions():
     assert nan['Recall'][0] == pytest.approx(5 / 9)
     with pytest.raises(ValueError):
         iou_from_areas(areas, 'skip')
+
+
+def test_missing_prediction_file_named(tmp_path):
+    from mmwsss.evaluation.pseudo_label_eval import eval_label_dir
+    from mmwsss.utils.io import save_png
+    gt = str(tmp_path / 'gt.png')
+    save_png(gt, np.zeros((4, 4), np.uint8))
+    with pytest.raises(FileNotFoundError, match='lost_label.png'):
+        eval_label_dir([(str(tmp_path / 'lost_label.png'), gt)], 2,
+                       show_progress=False)

@@ -3,22 +3,15 @@ command-line tools on its outputs."""
 import json
 import os
 import os.path as osp
-import subprocess
-import sys
+
+from tests.utils import run_tool
 
 
-def run(repo_root, *args):
-    env = dict(os.environ, PYTHONPATH=repo_root)
-    proc = subprocess.run([sys.executable, *args], cwd=repo_root, env=env,
-                          capture_output=True, text=True, timeout=600)
-    out = proc.stdout + proc.stderr
-    assert proc.returncode == 0, out[-4000:]
-    return out
 
 
 def test_quick_pipeline_end_to_end(repo_root, tmp_path):
     data, work = str(tmp_path / 'data'), str(tmp_path / 'work')
-    run(repo_root, 'tools/demo.py', '--preset', 'tiny', '--data', data,
+    run_tool(repo_root, 'tools/demo.py', '--preset', 'tiny', '--data', data,
         '--work-dir', work, '--cam-iters', '4', '--seg-iters', '4',
         '--num-overlays', '2', '--nproc', '1')
     res = json.load(open(osp.join(work, 'results.json')))
@@ -39,27 +32,51 @@ def test_quick_pipeline_end_to_end(repo_root, tmp_path):
     # the command-line tools on the pipeline's outputs
     cfg = 'configs/cam/cam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py'
     opt = ['--cfg-options', f'train_dataloader.dataset.data_root={data}']
-    out = run(repo_root, 'tools/eval_pseudo_labels.py', cfg, '--pred',
+    out = run_tool(repo_root, 'tools/eval_pseudo_labels.py', cfg, '--pred',
               osp.join(work, 'pseudo_labels'), '--absent', 'zero', *opt)
     assert 'absent classes count as 0' in out
     rep = json.load(open(osp.join(work, 'pseudo_labels', 'eval.json')))
     assert rep['images'] == 24 and rep['absent_convention'] == 'zero'
-    out = run(repo_root, 'tools/eval_pseudo_labels.py', cfg, '--cams',
+    out = run_tool(repo_root, 'tools/eval_pseudo_labels.py', cfg, '--cams',
               osp.join(work, 'cams'), '--out', str(tmp_path), *opt)
     assert 'at background threshold' in out
     assert osp.isfile(tmp_path / 'threshold_sweep.png')
     rep = json.load(open(tmp_path / 'eval.json'))
     assert abs(rep['mIoU'] - figs['cam_mIoU_train']) < 1e-6
-    out = run(repo_root, 'tools/make_pseudo_labels.py', cfg, '--cams',
+    out = run_tool(repo_root, 'tools/make_pseudo_labels.py', cfg, '--cams',
               osp.join(work, 'cams'), '--out', str(tmp_path / 'pl'),
               '--bg-threshold', '0.3', *opt)
     assert 'mIoU' in out
     summary = json.load(open(tmp_path / 'pl' / 'summary.json'))
     assert summary['images'] == 24 and summary['settings']['crf'] is None
     ckpt = osp.join(work, 'cam', 'iter_4.pth')
-    out = run(repo_root, 'tools/gen_cams.py', cfg, ckpt, '--out',
+    out = run_tool(repo_root, 'tools/gen_cams.py', cfg, ckpt, '--out',
               str(tmp_path / 'c2'), '--scales', '1.0', '--restrict', 'pred',
               '--score-thr', '0.0', '--cfg-options',
               f'test_dataloader.dataset.data_root={data}')
     assert len([f for f in os.listdir(tmp_path / 'c2')
                 if f.endswith('.npz')]) == 12
+
+
+def test_final_stage_names_a_missing_pseudo_label(repo_root, tiny_synthetic,
+                                                  tmp_path):
+    """mmseg's own loading names the lost pseudo-label file."""
+    import shutil
+
+    import pytest
+    from mmengine.config import Config
+    from mmseg.registry import DATASETS
+    labels = tmp_path / 'labels'
+    shutil.copytree(osp.join(tiny_synthetic, 'SegmentationClass'), labels)
+    os.remove(labels / 'syn_train_00003.png')
+    cfg = Config.fromfile(osp.join(
+        repo_root, 'configs/final_stage/'
+        'deeplabv3plus_r18-w32-d16_1xb16-800it_synthetic-128x128_pseudo.py'))
+    ds_cfg = cfg.train_dataloader.dataset
+    ds_cfg.data_root = tiny_synthetic
+    ds_cfg.data_prefix.seg_map_path = str(labels)
+    ds = DATASETS.build(ds_cfg)
+    assert ds.metainfo['classes'][0] == 'background'
+    assert ds[0]['data_samples'].gt_sem_seg.data.shape[-2:] == (128, 128)
+    with pytest.raises(Exception, match='syn_train_00003.png'):
+        ds.pipeline(ds.get_data_info(3))

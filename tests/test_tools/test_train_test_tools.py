@@ -2,10 +2,10 @@
 import os
 import os.path as osp
 import re
-import subprocess
-import sys
 
 import pytest
+
+from tests.utils import run_tool
 
 CFG = 'configs/cam/cam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py'
 
@@ -26,20 +26,13 @@ def tiny_options(data_root, iters=4):
     return opts
 
 
-def run(repo_root, *args):
-    env = dict(os.environ, PYTHONPATH=repo_root)
-    proc = subprocess.run([sys.executable, *args], cwd=repo_root, env=env,
-                          capture_output=True, text=True, timeout=600)
-    out = proc.stdout + proc.stderr
-    assert proc.returncode == 0, out[-4000:]
-    return out
 
 
 def test_train_resume_and_test_from_checkpoint(repo_root, tiny_synthetic,
                                                tmp_path):
     work = str(tmp_path / 'work')
     opts = tiny_options(tiny_synthetic)
-    out = run(repo_root, 'tools/train.py', CFG, '--work-dir', work,
+    out = run_tool(repo_root, 'tools/train.py', CFG, '--work-dir', work,
               '--cfg-options', *opts)
     assert osp.isfile(osp.join(work, 'iter_2.pth'))
     assert osp.isfile(osp.join(work, 'iter_4.pth'))
@@ -50,13 +43,13 @@ def test_train_resume_and_test_from_checkpoint(repo_root, tiny_synthetic,
     os.remove(osp.join(work, 'iter_4.pth'))
     with open(osp.join(work, 'last_checkpoint'), 'w') as f:
         f.write(osp.join(work, 'iter_2.pth'))
-    out = run(repo_root, 'tools/train.py', CFG, '--work-dir', work,
+    out = run_tool(repo_root, 'tools/train.py', CFG, '--work-dir', work,
               '--resume', '--cfg-options', *opts)
     assert 'resumed epoch: 0, iter: 2' in out
     assert 'Iter(train) [3/4]' in out and 'Iter(train) [1/4]' not in out
     assert osp.isfile(osp.join(work, 'iter_4.pth'))
 
-    out = run(repo_root, 'tools/test.py', CFG, osp.join(work, 'iter_4.pth'),
+    out = run_tool(repo_root, 'tools/test.py', CFG, osp.join(work, 'iter_4.pth'),
               '--work-dir', str(tmp_path / 'test'), '--out',
               str(tmp_path / 'pred'), '--cfg-options', *opts)
     assert 'Load checkpoint from' in out
@@ -70,12 +63,12 @@ def test_load_from_checkpoint(repo_root, tiny_synthetic, tmp_path):
 
     import mmwsss  # noqa: F401
     work = str(tmp_path / 'w')
-    run(repo_root, 'tools/train.py', CFG, '--work-dir', work,
+    run_tool(repo_root, 'tools/train.py', CFG, '--work-dir', work,
         '--cfg-options', *tiny_options(tiny_synthetic, iters=2))
     ckpt = CheckpointLoader.load_checkpoint(osp.join(work, 'iter_2.pth'),
                                             map_location='cpu')
     assert 'message_hub' in ckpt and 'state_dict' in ckpt
-    out = run(repo_root, 'tools/train.py', CFG, '--work-dir',
+    out = run_tool(repo_root, 'tools/train.py', CFG, '--work-dir',
               str(tmp_path / 'w2'), '--cfg-options',
               *tiny_options(tiny_synthetic, iters=2),
               f'load_from={osp.join(work, "iter_2.pth")}')

@@ -3,7 +3,8 @@
 # virtualenv (default .venv/ in the repo root). Used by `make install`.
 #
 # mmcv 2.1.0 exists on PyPI only as source. Building it with its ops takes
-# ~30 min on 2 CPU cores, so the built wheel is cached OUTSIDE the checkout in
+# ~12 min on 2 CPU cores (ninja, 2 jobs), so the built wheel is cached OUTSIDE
+# the checkout in
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/mmwsss/wheels/mmcv-<ver>-torch-<ver>/
 # and reused by every later install on the machine.
 set -euo pipefail
@@ -48,7 +49,7 @@ if mmcv_ok; then
 else
   whl=$(ls "$CACHE"/mmcv-${MMCV_VERSION}-*.whl 2>/dev/null | head -n1 || true)
   if [ -z "$whl" ]; then
-    log "step 2/4: no cached wheel in $CACHE: building mmcv ${MMCV_VERSION} with ops from source (~30 min on 2 cores)"
+    log "step 2/4: no cached wheel in $CACHE: building mmcv ${MMCV_VERSION} with ops from source (~11-13 min on 2 cores with ninja)"
     work=$(mktemp -d)
     trap 'rm -rf "$work"; [ -n "${watch_pid:-}" ] && kill "$watch_pid" 2>/dev/null || true' EXIT
     "${PIP[@]}" download -q --no-deps --no-binary :all: -d "$work" "mmcv==${MMCV_VERSION}" 2>&1 | grep -v "^WARNING: Location" || true

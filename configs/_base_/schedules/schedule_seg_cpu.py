@@ -3,17 +3,17 @@ optimizer = dict(type='AdamW', lr=0.002, weight_decay=1e-4)
 optim_wrapper = dict(type='OptimWrapper', optimizer=optimizer, clip_grad=None)
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0, end=50),
-    dict(type='PolyLR', eta_min=1e-5, power=0.9, begin=50, end=1000,
+    dict(type='PolyLR', eta_min=1e-5, power=0.9, begin=50, end=800,
          by_epoch=False),
 ]
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=1000, val_interval=1000)
+train_cfg = dict(type='IterBasedTrainLoop', max_iters=800, val_interval=800)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=500,
+    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=400,
                     max_keep_ckpts=1),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='SegVisualizationHook'))

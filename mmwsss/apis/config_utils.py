@@ -1,0 +1,53 @@
+"""What the pipeline tools share: a dataset from a config, and the per-image
+file paths of a pipeline stage."""
+from __future__ import annotations
+
+import os.path as osp
+from typing import List, Optional, Sequence
+
+from mmengine.config import Config
+
+
+def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
+    """Load a config, apply ``--cfg-options`` and set mmseg's default scope
+    (so mmwsss and mmseg types build outside a Runner)."""
+    from mmengine.registry import init_default_scope
+    cfg = Config.fromfile(path)
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    init_default_scope(cfg.get('default_scope', 'mmseg'))
+    return cfg
+
+
+def build_dataset(cfg: Config,
+                  loader: str = 'train_dataloader',
+                  split_file: Optional[str] = None,
+                  pipeline: Sequence[dict] = ()):
+    """The dataset of ``cfg[loader]``, optionally with another image list
+    (``split_file``, relative to ``data_root``) and pipeline."""
+    from mmseg.registry import DATASETS
+    ds_cfg = cfg[loader].dataset.copy()
+    if split_file:
+        ds_cfg.ann_file = split_file
+    ds_cfg.pipeline = list(pipeline)
+    return DATASETS.build(ds_cfg)
+
+
+def stage_items(dataset, cam_dir: Optional[str] = None,
+                require_gt: bool = False) -> List[dict]:
+    """``dict(name, img_path, cam_path, gt_path)`` per image of a dataset;
+    ``gt_path`` is None where the image has no mask (or an error naming the
+    mask with ``require_gt``)."""
+    items = []
+    for i in range(len(dataset)):
+        info = dataset.get_data_info(i)
+        name = osp.splitext(osp.basename(info['img_path']))[0]
+        seg = info.get('seg_map_path')
+        has_gt = bool(seg) and osp.isfile(seg)
+        if require_gt and not has_gt:
+            raise FileNotFoundError(f'ground-truth mask not found: {seg}')
+        items.append(dict(
+            name=name, img_path=info['img_path'],
+            cam_path=osp.join(cam_dir, name + '.npz') if cam_dir else None,
+            gt_path=seg if has_gt else None))
+    return items

@@ -1,0 +1,107 @@
+"""The registered benchmarks. Each is a dict entry: variants (the first is
+the named baseline), a setup that prepares inputs once per child process
+(untimed) and a run that does the measured work and returns items done."""
+import os.path as osp
+import sys
+
+import numpy as np
+
+HERE = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+sys.path.insert(0, HERE)
+
+CAM_CONFIG = osp.join(HERE, 'configs', 'cam',
+                      'cam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py')
+
+
+# ---------------------------------------------------------------- CAM infer
+def _cam_setup(variant, work):
+    import torch
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+    from mmseg.registry import MODELS
+
+    import mmwsss  # noqa: F401
+    init_default_scope('mmseg')
+    cfg = Config.fromfile(CAM_CONFIG)
+    cfg.model.test_cfg.update(
+        scales=(1.0, ) if variant == 'single-scale' else
+        (0.5, 1.0, 1.5, 2.0), flip=variant != 'single-scale',
+        restrict=None)
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model).eval()
+    imgs = [torch.rand(1, 3, 128, 128) * 255 for _ in range(32)]
+    return model, imgs
+
+
+def _cam_run(state):
+    import torch
+    model, imgs = state
+    with torch.no_grad():
+        for x in imgs:
+            x = model.data_preprocessor(dict(inputs=[x[0]]))['inputs']
+            model.infer_cams(x)
+    return len(imgs)
+
+
+# ---------------------------------------------------------------- CRF labels
+def _crf_setup(variant, work):
+    import cv2
+
+    import mmwsss  # noqa: F401
+    from mmwsss.utils.cam_io import save_cam_file
+    from mmwsss.utils.io import save_jpeg
+    size, nproc = variant.split('/')
+    h, w = (128, 128) if size == '128px' else (375, 500)
+    n = 48 if size == '128px' else 12
+    rng = np.random.RandomState(0)
+    items = []
+    for i in range(n):
+        img = rng.randint(0, 255, (h, w, 3)).astype(np.uint8)
+        img = cv2.GaussianBlur(img, (0, 0), 3)
+        keys = np.array([2, 7, 14])
+        cams = np.stack([
+            cv2.GaussianBlur(rng.rand(h // 16, w // 16).astype(np.float32),
+                             (0, 0), 1) for _ in keys])
+        cams = np.stack([cv2.resize(c, (w, h)) for c in cams])
+        cams /= cams.max(axis=(1, 2), keepdims=True)
+        name = f'b{i:03d}'
+        save_jpeg(osp.join(work, 'img', name + '.jpg'), img)
+        save_cam_file(osp.join(work, 'cams', name + '.npz'), cams, keys,
+                      np.zeros(20))
+        items.append(dict(name=name,
+                          img_path=osp.join(work, 'img', name + '.jpg'),
+                          cam_path=osp.join(work, 'cams', name + '.npz')))
+    return items, int(nproc[0]), work
+
+
+def _crf_run(state):
+    import shutil
+
+    from mmwsss.apis import make_pseudo_labels
+    items, nproc, work = state
+    out = osp.join(work, 'out')
+    shutil.rmtree(out, ignore_errors=True)
+    make_pseudo_labels(items, out, 21, [[0, 0, 0]] * 21, bg_alpha=4.0,
+                       refiners=[dict(type='DenseCRF', preset='psa')],
+                       nproc=nproc, show_progress=False)
+    return len(items)
+
+
+BENCHMARKS = {
+    'cam_inference': dict(
+        title='CAM inference, 128 px, batch 1 (CPU CAM classifier)',
+        unit='images/s',
+        variants=['single-scale', 'scales 0.5-2.0 + flip'],
+        setup=_cam_setup, run=_cam_run),
+    'crf_pseudo_labels_128': dict(
+        title='CRF pseudo-labels (psa preset), 128 px, 3 classes',
+        unit='images/s',
+        variants=['128px/1 process', '128px/2 processes'],
+        setup=_crf_setup, run=_crf_run),
+    'crf_pseudo_labels_voc': dict(
+        title='CRF pseudo-labels (psa preset), 500x375 (VOC size), '
+        '3 classes',
+        unit='images/s',
+        variants=['voc/1 process', 'voc/2 processes'],
+        setup=_crf_setup, run=_crf_run),
+}

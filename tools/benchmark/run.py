@@ -1,0 +1,123 @@
+"""Run the registered benchmarks and rewrite docs/benchmarks.md.
+
+    python tools/benchmark/run.py [--only NAME ...] [--repeats 3]
+
+Every (benchmark, variant, repeat) runs in a fresh child process: inputs are
+prepared untimed, then the measured work is timed; the child's peak resident
+memory (its own and its worker processes') is read from getrusage. Each
+benchmark compares its variants against the first (the named baseline) as a
+ratio of medians measured in the same run. The demo's stage times are added
+from work_dirs/demo/results.json when it exists. Run by hand or by the demo;
+never as a unit test.
+"""
+import argparse
+import datetime
+import json
+import os
+import os.path as osp
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
+
+
+def child(name, variant):
+    from benchmarks import BENCHMARKS
+    bench = BENCHMARKS[name]
+    with tempfile.TemporaryDirectory() as work:
+        state = bench['setup'](variant, work)
+        t = time.perf_counter()
+        items = bench['run'](state)
+        seconds = time.perf_counter() - t
+    rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+              resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    print('RESULT ' + json.dumps(dict(items=items, seconds=seconds,
+                                      peak_mb=rss / 1024)))
+
+
+def measure(name, variant, repeats):
+    out = []
+    for _ in range(repeats):
+        proc = subprocess.run(
+            [sys.executable, __file__, '--child', name, variant],
+            capture_output=True, text=True, cwd=HERE)
+        line = [ln for ln in proc.stdout.splitlines()
+                if ln.startswith('RESULT ')]
+        if proc.returncode or not line:
+            raise RuntimeError(f'{name}/{variant} failed:\n'
+                               f'{proc.stderr[-3000:]}')
+        out.append(json.loads(line[0][7:]))
+    return out
+
+
+def versions():
+    import mmcv
+    import mmengine
+    import mmseg
+    import torch
+    return (f'torch {torch.__version__}, mmcv {mmcv.__version__}, mmengine '
+            f'{mmengine.__version__}, mmseg {mmseg.__version__}')
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--only', nargs='+')
+    parser.add_argument('--repeats', type=int, default=3)
+    parser.add_argument('--child', nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument('--out', default=osp.join(HERE, 'docs',
+                                                  'benchmarks.md'))
+    args = parser.parse_args()
+    if args.child:
+        return child(*args.child)
+
+    import numpy as np
+    from benchmarks import BENCHMARKS
+    names = args.only or list(BENCHMARKS)
+    lines = [
+        '# Benchmarks', '',
+        f'Written by `python tools/benchmark/run.py` on '
+        f'{datetime.date.today().isoformat()}: {os.cpu_count()} CPU cores, '
+        f'{platform.machine()}, Python {platform.python_version()}, '
+        f'{versions()}. Median of {args.repeats} runs (min-max in '
+        'brackets), each in a fresh process; peak memory is the largest '
+        'resident set of the process and its workers. Ratios compare '
+        'variants measured in the same run against the first (baseline).',
+        ''
+    ]
+    for name in names:
+        bench = BENCHMARKS[name]
+        rows, base = [], None
+        for variant in bench['variants']:
+            print(f'{name}: {variant} ...', flush=True)
+            res = measure(name, variant, args.repeats)
+            rate = np.array([r['items'] / r['seconds'] for r in res])
+            med = float(np.median(rate))
+            base = med if base is None else base
+            rows.append(
+                f'| {variant} | {med:.2f} ({rate.min():.2f}-'
+                f'{rate.max():.2f}) | {med / base:.2f}x | '
+                f'{max(r["peak_mb"] for r in res):.0f} |')
+        lines += [f'## {bench["title"]}', '',
+                  f'| variant | {bench["unit"]} | vs baseline | peak MB |',
+                  '|---|---|---|---|'] + rows + ['']
+    demo = osp.join(HERE, 'work_dirs', 'demo', 'results.json')
+    if osp.isfile(demo):
+        res = json.load(open(demo))
+        lines += ['## Demo stage times (`make demo`, last run)', '',
+                  '| stage | seconds |', '|---|---|'] + [
+            f'| {k} | {v:.1f} |' for k, v in res['seconds'].items()] + [
+            f'| total | {sum(res["seconds"].values()):.1f} |', '']
+    sys.path.insert(0, HERE)
+    from mmwsss.utils.io import atomic_write
+    with atomic_write(args.out, 'w') as f:
+        f.write('\n'.join(lines))
+    print('\n'.join(lines))
+
+
+if __name__ == '__main__':
+    main()
