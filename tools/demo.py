@@ -19,16 +19,15 @@ import os
 import os.path as osp
 import shutil
 import sys
-import time
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import mmwsss  # noqa: E402,F401
 from mmengine.config import Config  # noqa: E402
-from mmengine.hooks import Hook  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
 
+from mmwsss.apis.pipeline import (StageTimer, point_config_at,  # noqa: E402
+                                  train_or_load)
 from mmwsss.datasets.synthetic import preset, write_synthetic_dataset  # noqa: E402,E501
 
 HERE = osp.dirname(osp.dirname(osp.abspath(__file__)))
@@ -39,18 +38,6 @@ SEG_CONFIG = osp.join(
     'deeplabv3plus_r18-w32-d16_1xb16-800it_synthetic-128x128_{}.py')
 CAM_SCALES = (1.0, 1.5)
 BG_ALPHA = 4.0  # background (1 - max CAM)^alpha before the CRF (psa)
-
-
-class _CaptureMetrics(Hook):
-    priority = 'VERY_LOW'
-
-    def __init__(self):
-        self.metrics = {}
-
-    def after_val_epoch(self, runner, metrics=None):
-        self.metrics = dict(metrics or {})
-
-    after_test_epoch = after_val_epoch
 
 
 def parse_args():
@@ -69,42 +56,6 @@ def parse_args():
     return parser.parse_args()
 
 
-def _point_at(cfg, data_root, work_dir, iters, workers):
-    cfg.work_dir = work_dir
-    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        cfg[loader].dataset.data_root = data_root
-        if workers == 0:
-            cfg[loader].num_workers = 0
-            cfg[loader].persistent_workers = False
-    if iters:
-        cfg.train_cfg.max_iters = iters
-        cfg.train_cfg.val_interval = iters
-        cfg.param_scheduler[-1].end = iters
-        cfg.param_scheduler[0].end = min(cfg.param_scheduler[0].end,
-                                         max(1, iters // 10))
-        cfg.param_scheduler[-1].begin = cfg.param_scheduler[0].end
-        cfg.default_hooks.checkpoint.interval = iters
-    return cfg
-
-
-def train_or_load(cfg):
-    """Train (resuming an interrupted run) or, if the final checkpoint
-    exists, only evaluate it. Returns ``(runner, val metrics)``."""
-    final = osp.join(cfg.work_dir, f'iter_{cfg.train_cfg.max_iters}.pth')
-    capture = _CaptureMetrics()
-    if osp.isfile(final):
-        cfg.load_from = final
-        runner = Runner.from_cfg(cfg)
-        runner.register_hook(capture)
-        runner.test()
-    else:
-        cfg.resume = True
-        runner = Runner.from_cfg(cfg)
-        runner.register_hook(capture)
-        runner.train()
-    return runner, capture.metrics
-
-
 def main():
     args = parse_args()
     work = args.work_dir
@@ -112,25 +63,18 @@ def main():
         shutil.rmtree(work)
     os.makedirs(work, exist_ok=True)
     workers = 0 if args.preset == 'tiny' else 2
-    times, figs = {}, {}
-
-    def stage(name):
-        class _T:
-            def __enter__(self):
-                self.t = time.time()
-                print(f'\n===== {name} =====', flush=True)
-
-            def __exit__(self, *exc):
-                times[name] = time.time() - self.t
-        return _T()
+    figs = {}
+    stage = StageTimer()
+    times = stage.times
 
     with stage('1 dataset'):
         write_synthetic_dataset(args.data, preset(args.preset), seed=0)
 
     with stage('2 CAM classifier: train + val'):
-        cfg = _point_at(Config.fromfile(CAM_CONFIG), args.data,
+        cfg = point_config_at(Config.fromfile(CAM_CONFIG), args.data,
                         osp.join(work, 'cam'), args.cam_iters, workers)
-        cam_runner, metrics = train_or_load(cfg)
+        cam_runner, capture = train_or_load(cfg)
+        metrics = capture.metrics
         figs['cls_mAP_val'] = metrics.get('cls/mAP')
         figs['cam_mIoU_val'] = metrics.get('cam/mIoU')
         figs['cam_bg_thr_val'] = metrics.get('cam/best_bg_threshold')
@@ -180,13 +124,14 @@ def main():
         title = ('6 DeepLabv3+ on pseudo-labels' if kind == 'pseudo' else
                  '7 DeepLabv3+ on GT masks (reference)')
         with stage(title):
-            seg_cfg = _point_at(Config.fromfile(SEG_CONFIG.format(kind)),
+            seg_cfg = point_config_at(Config.fromfile(SEG_CONFIG.format(kind)),
                                 args.data, osp.join(work, f'seg_{kind}'),
                                 args.seg_iters, workers)
             if kind == 'pseudo':
                 seg_cfg.train_dataloader.dataset.data_prefix.seg_map_path = \
                     label_dir
-            _, metrics = train_or_load(seg_cfg)
+            _, capture = train_or_load(seg_cfg)
+            metrics = capture.metrics
             figs[f'seg_{kind}_mIoU_val'] = metrics.get('mIoU')
 
     ratio = (figs['seg_pseudo_mIoU_val'] / figs['seg_gt_mIoU_val']

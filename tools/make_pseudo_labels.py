@@ -3,7 +3,12 @@
     python tools/make_pseudo_labels.py CONFIG --cams DIR --out DIR \
         [--split-file ImageSets/Segmentation/train_aug.txt] \
         [--bg-threshold 0.25 | --bg-alpha 4] [--crf psa|pmm|deeplab] \
-        [--nproc 2]
+        [--cvs] [--generator ppmg] [--nproc 2]
+
+The rule comes from the config's ``pseudo_label_cfg`` when it has one
+(e.g. ``configs/pmm/ppmg_*.py``: ``dict(generator=dict(type='PPMG', ...))``;
+keys ``bg_threshold``, ``bg_alpha``, ``refiners``, ``cam_transforms``,
+``generator``), and the command-line flags override it.
 
 The images come from the config's train set (or --split-file). Labels are
 written atomically and finished ones are skipped (resumable). A summary
@@ -37,9 +42,14 @@ def parse_args():
     parser.add_argument('--dataset', default='train_dataloader',
                         help='which dataloader of the config lists images')
     group = parser.add_mutually_exclusive_group()
-    group.add_argument('--bg-threshold', type=float, default=0.25)
+    group.add_argument('--bg-threshold', type=float)
     group.add_argument('--bg-alpha', type=float)
     parser.add_argument('--crf', help='dense CRF preset (psa, pmm, deeplab)')
+    parser.add_argument('--cvs', action='store_true',
+                        help='coefficient-of-variation smoothing (PMM) of '
+                        'the CAMs before the background score')
+    parser.add_argument('--generator', choices=['ppmg'],
+                        help='label generator replacing threshold + CRF')
     parser.add_argument('--nproc', type=int, default=1)
     parser.add_argument('--absent', choices=['nan', 'zero'], default='nan',
                         help='IoU of a class absent from prediction and GT')
@@ -51,17 +61,31 @@ def main():
     args = parse_args()
     cfg = load_config(args.config, args.cfg_options)
     dataset = build_dataset(cfg, args.dataset, args.split_file)
-    refiners = [dict(type='DenseCRF', preset=args.crf)] if args.crf else []
+    rule = dict(bg_threshold=0.25, bg_alpha=None, refiners=[],
+                cam_transforms=[], generator=None)
+    from_cfg = cfg.to_dict().get('pseudo_label_cfg') or {}
+    unknown = set(from_cfg) - set(rule)
+    if unknown:
+        raise KeyError(f'{args.config}: pseudo_label_cfg has unknown keys '
+                       f'{sorted(unknown)}; allowed: {sorted(rule)}')
+    rule.update(from_cfg)
+    if args.bg_threshold is not None:
+        rule.update(bg_threshold=args.bg_threshold, bg_alpha=None)
+    if args.bg_alpha is not None:
+        rule['bg_alpha'] = args.bg_alpha
+    if args.crf:
+        rule['refiners'] = [dict(type='DenseCRF', preset=args.crf)]
+    if args.cvs:
+        rule['cam_transforms'] = [dict(type='CVS')]
+    if args.generator == 'ppmg':
+        rule['generator'] = dict(type='PPMG')
     os.makedirs(args.out, exist_ok=True)
     summary = make_pseudo_labels(
         stage_items(dataset, args.cams), args.out,
         num_classes=len(dataset.metainfo['classes']),
-        palette=dataset.metainfo['palette'],
-        bg_threshold=args.bg_threshold, bg_alpha=args.bg_alpha,
-        refiners=refiners, nproc=args.nproc, absent=args.absent)
-    summary['settings'] = dict(bg_threshold=args.bg_threshold,
-                               bg_alpha=args.bg_alpha, crf=args.crf,
-                               cams=args.cams)
+        palette=dataset.metainfo['palette'], nproc=args.nproc,
+        absent=args.absent, **rule)
+    summary['settings'] = dict(rule, cams=args.cams)
     with atomic_write(osp.join(args.out, 'summary.json'), 'w') as f:
         json.dump(summary, f, indent=1)
     print(f'\n{summary["images"]} pseudo-labels in {args.out}; coverage '

@@ -18,10 +18,15 @@ def pseudo_label_from_cams(cams: np.ndarray,
                            img: Optional[np.ndarray] = None,
                            bg_threshold: float = 0.25,
                            bg_alpha: Optional[float] = None,
-                           refiners: Sequence = ()) -> np.ndarray:
+                           refiners: Sequence = (),
+                           cam_transforms: Sequence = (),
+                           generator=None) -> np.ndarray:
     """A pseudo-label (VOC ids, ``HxW`` uint8) from the stored CAMs.
 
-    The background score is ``bg_threshold`` (a constant: the CAM-threshold
+    With a ``generator`` (e.g. :class:`~mmwsss.models.PPMG`), the label is
+    ``generator(img, cams, keys)`` and the rest below does not apply.
+    Otherwise each of ``cam_transforms`` (e.g. :class:`~mmwsss.models.CVS`)
+    maps the foreground CAMs ``(K, H, W) -> (K, H, W)`` first. The background score is ``bg_threshold`` (a constant: the CAM-threshold
     rule) or, if ``bg_alpha`` is given, ``(1 - max_c M'_c)^alpha`` (psa,
     SEAM). Each refiner (e.g. :class:`~mmwsss.models.DenseCRF`) maps
     ``(img, scores) -> scores``; the label is the argmax. An image without
@@ -37,6 +42,12 @@ def pseudo_label_from_cams(cams: np.ndarray,
         shape = cams.shape[1:] if cams.ndim == 3 else img.shape[:2]
         return np.zeros(shape, np.uint8)
     cams = np.clip(np.nan_to_num(cams.astype(np.float32)), 0, 1)
+    if generator is not None:
+        if img is None:
+            raise ValueError('the pseudo-label generator needs the image')
+        return generator(img, cams, keys)
+    for transform in cam_transforms:
+        cams = transform(cams)
     if bg_alpha is not None:
         bg = np.power(1 - cams.max(0, keepdims=True), bg_alpha)
     else:
@@ -64,6 +75,10 @@ def _init_worker(settings: dict) -> None:
     from mmseg.registry import MODELS
     _WORKER['refiners'] = [MODELS.build(c) for c in settings.get(
         'refiners', [])]
+    _WORKER['cam_transforms'] = [MODELS.build(c) for c in settings.get(
+        'cam_transforms', [])]
+    gen = settings.get('generator')
+    _WORKER['generator'] = MODELS.build(gen) if gen else None
     _WORKER['settings'] = settings
 
 
@@ -76,7 +91,7 @@ def _one(job: Tuple[str, str, str, Optional[str]]):
     else:
         rec = load_cam_file(cam_path)
         img = None
-        if _WORKER['refiners']:
+        if _WORKER['refiners'] or _WORKER['generator'] is not None:
             img = mmcv.imread(img_path, channel_order='rgb')
             if img is None:
                 raise OSError(f'cannot read image {img_path}')
@@ -84,7 +99,9 @@ def _one(job: Tuple[str, str, str, Optional[str]]):
             rec['cams'], rec['keys'], img,
             bg_threshold=settings.get('bg_threshold', 0.25),
             bg_alpha=settings.get('bg_alpha'),
-            refiners=_WORKER['refiners'])
+            refiners=_WORKER['refiners'],
+            cam_transforms=_WORKER['cam_transforms'],
+            generator=_WORKER['generator'])
         save_png(out_path, label, settings['palette'])
     hist = np.bincount(label.reshape(-1), minlength=256)
     areas = None
@@ -106,6 +123,8 @@ def make_pseudo_labels(items: List[dict],
                        bg_threshold: float = 0.25,
                        bg_alpha: Optional[float] = None,
                        refiners: Sequence[dict] = (),
+                       cam_transforms: Sequence[dict] = (),
+                       generator: Optional[dict] = None,
                        nproc: int = 1,
                        show_progress: bool = True,
                        absent: str = 'nan') -> dict:
@@ -115,6 +134,10 @@ def make_pseudo_labels(items: List[dict],
         items: ``dict(name, img_path, cam_path, gt_path=None)`` per image.
         refiners: Refiner configs built from mmseg's ``MODELS`` registry,
             applied in order (e.g. ``[dict(type='DenseCRF', preset='psa')]``).
+        cam_transforms: Configs of CAM transforms applied to the foreground
+            CAMs before the background score (e.g. ``[dict(type='CVS')]``).
+        generator: Config of a label generator that replaces the
+            threshold/refiner rule (e.g. ``dict(type='PPMG')``).
         nproc: Worker processes.
 
     Returns:
@@ -123,7 +146,10 @@ def make_pseudo_labels(items: List[dict],
         ground truth is given, mIoU / per-class IoU, precision and recall.
     """
     settings = dict(bg_threshold=bg_threshold, bg_alpha=bg_alpha,
-                    refiners=list(refiners), palette=[list(p) for p in palette],
+                    refiners=list(refiners),
+                    cam_transforms=list(cam_transforms),
+                    generator=dict(generator) if generator else None,
+                    palette=[list(p) for p in palette],
                     num_classes=num_classes)
     jobs = [(it['img_path'], it['cam_path'],
              osp.join(out_dir, it['name'] + '.png'), it.get('gt_path'))

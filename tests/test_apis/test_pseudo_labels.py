@@ -82,6 +82,29 @@ def test_make_pseudo_labels_summary_and_crf(tmp_path):
     assert lab.shape == (64, 64) and lab.dtype == np.uint8
 
 
+def test_make_pseudo_labels_with_cvs_and_ppmg(tmp_path):
+    """The PMM rules through the parallel job: CVS as a CAM transform before
+    the threshold rule, and PPMG as the label generator (2 processes)."""
+    items = make_cam_set(str(tmp_path), 6, size=64)
+    kw = dict(num_classes=11, palette=SYNTHETIC_PALETTE, show_progress=False)
+    plain = make_pseudo_labels(items, str(tmp_path / 'plain'),
+                               bg_threshold=0.5, **kw)
+    cvs = make_pseudo_labels(items, str(tmp_path / 'cvs'), bg_threshold=0.5,
+                             cam_transforms=[dict(type='CVS')], **kw)
+    ppmg = make_pseudo_labels(items, str(tmp_path / 'ppmg'), nproc=2,
+                              generator=dict(type='PPMG'), **kw)
+    # CVS lifts every confident value, so more pixels pass the threshold
+    assert cvs['class_fraction'][0] < plain['class_fraction'][0]
+    assert ppmg['coverage'] == 1.0 and ppmg['mIoU'] > 50
+    from mmwsss.models.refiners import PPMG
+    import mmcv
+    rec = load_cam_file(items[0]['cam_path'])
+    img = mmcv.imread(items[0]['img_path'], channel_order='rgb')
+    expected = PPMG()(img, rec['cams'].astype(np.float32), rec['keys'])
+    got = read_label_png(str(tmp_path / 'ppmg' / 'img_0000.png'))
+    assert np.array_equal(got, expected)
+
+
 def test_missing_cam_file_named(tmp_path):
     items = make_cam_set(str(tmp_path), 2, size=32)
     os.remove(items[1]['cam_path'])

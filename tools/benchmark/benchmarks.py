@@ -27,6 +27,10 @@ def _cam_setup(variant, work):
         scales=(1.0, ) if variant == 'single-scale' else
         (0.5, 1.0, 1.5, 2.0), flip=variant != 'single-scale',
         restrict=None)
+    if variant.startswith('multi-crop'):  # PMM, configs/pmm/cam_r18-...
+        cfg.model.test_cfg.update(
+            mode='multi_crop', scales=(0.75, 1.0, 1.25, 1.5, 1.75, 2.0),
+            crop_size=96, stride=64, resize_crops=True, flip=True)
     torch.manual_seed(0)
     model = MODELS.build(cfg.model).eval()
     imgs = [torch.rand(1, 3, 128, 128) * 255 for _ in range(32)]
@@ -87,11 +91,25 @@ def _crf_run(state):
     return len(items)
 
 
+def _ppmg_run(state):
+    import shutil
+
+    from mmwsss.apis import make_pseudo_labels
+    items, nproc, work = state
+    out = osp.join(work, 'out')
+    shutil.rmtree(out, ignore_errors=True)
+    make_pseudo_labels(items, out, 21, [[0, 0, 0]] * 21,
+                       generator=dict(type='PPMG'), nproc=nproc,
+                       show_progress=False)
+    return len(items)
+
+
 BENCHMARKS = {
     'cam_inference': dict(
         title='CAM inference, 128 px, batch 1 (CPU CAM classifier)',
         unit='images/s',
-        variants=['single-scale', 'scales 0.5-2.0 + flip'],
+        variants=['single-scale', 'scales 0.5-2.0 + flip',
+                  'multi-crop 0.75-2.0, crop 96, stride 64 + flip'],
         setup=_cam_setup, run=_cam_run),
     'crf_pseudo_labels_128': dict(
         title='CRF pseudo-labels (psa preset), 128 px, 3 classes',
@@ -104,4 +122,15 @@ BENCHMARKS = {
         unit='images/s',
         variants=['voc/1 process', 'voc/2 processes'],
         setup=_crf_setup, run=_crf_run),
+    'ppmg_pseudo_labels_128': dict(
+        title='PPMG pseudo-labels (CVS + one 2-label CRF per class, PMM '
+        'preset), 128 px, 3 classes',
+        unit='images/s',
+        variants=['128px/1 process', '128px/2 processes'],
+        setup=_crf_setup, run=_ppmg_run),
+    'ppmg_pseudo_labels_voc': dict(
+        title='PPMG pseudo-labels, 500x375 (VOC size), 3 classes',
+        unit='images/s',
+        variants=['voc/1 process', 'voc/2 processes'],
+        setup=_crf_setup, run=_ppmg_run),
 }

@@ -1,3 +1,4 @@
 from .formatting import PackWSSSInputs
+from .multi_crop_retag import MultiCropRetag
 
-__all__ = ['PackWSSSInputs']
+__all__ = ['PackWSSSInputs', 'MultiCropRetag']

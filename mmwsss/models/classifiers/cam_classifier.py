@@ -15,6 +15,7 @@ from torch import Tensor
 from ..heads.cam_head import stack_img_labels
 from ..utils.cam_ops import (aggregate_cams, cams_to_seg_logits,
                              normalize_cams, restrict_cams)
+from ..utils.multi_crop import multi_crop_windows
 
 
 @MODELS.register_module()
@@ -40,7 +41,10 @@ class CAMClassifier(BaseSegmentor):
         test_cfg: ``bg_threshold`` (default 0.25); ``restrict`` the CAMs to
             ``'gt'`` (the image labels, when the samples carry them, else
             like ``'pred'``), ``'pred'`` (classes with score >
-            ``score_thr``, default 0.5) or ``None`` (all classes).
+            ``score_thr``, default 0.5) or ``None`` (all classes);
+            ``mode='multi_crop'`` with ``crop_size``, ``stride``,
+            ``resize_crops`` and ``crop_batch`` (crops per forward pass) for
+            PMM's multi-crop inference (see :meth:`multi_crop_cams`).
     """
 
     def __init__(self,
@@ -66,8 +70,12 @@ class CAMClassifier(BaseSegmentor):
         self.train_cfg = train_cfg or {}
         self.test_cfg = dict(
             bg_threshold=0.25, restrict='gt', score_thr=0.5, scales=(1.0, ),
-            flip=False, aggregate='sum')
+            flip=False, aggregate='sum', mode='whole', crop_size=448,
+            stride=300, resize_crops=True, crop_batch=16)
         self.test_cfg.update(test_cfg or {})
+        if self.test_cfg['mode'] not in ('whole', 'multi_crop'):
+            raise ValueError('test_cfg.mode must be whole or multi_crop, got '
+                             f'{self.test_cfg["mode"]!r}')
         if self.test_cfg['restrict'] not in ('gt', 'pred', None):
             raise ValueError('test_cfg.restrict must be gt, pred or None, '
                              f'got {self.test_cfg["restrict"]!r}')
@@ -124,6 +132,8 @@ class CAMClassifier(BaseSegmentor):
             non-negative CAMs and ``(N, C_fg)`` class probabilities averaged
             over the augmentations.
         """
+        if self.test_cfg['mode'] == 'multi_crop':
+            return self.multi_crop_cams(inputs)
         size = inputs.shape[2:]
         maps, scores = [], []
         for scale in self.test_cfg['scales']:
@@ -144,6 +154,75 @@ class CAMClassifier(BaseSegmentor):
             scores.append(score)
         return (aggregate_cams(maps, self.test_cfg['aggregate']),
                 torch.stack(scores).mean(0))
+
+    def multi_crop_cams(self, inputs: Tensor) -> Tuple[Tensor, Tensor]:
+        """PMM's multi-crop CAMs (Li et al., ICCV 2021, §3.5 / §4.1).
+
+        At each of ``test_cfg.scales`` the input is resized and cut into
+        ``crop_size`` windows every ``stride`` pixels
+        (:func:`~mmwsss.models.utils.multi_crop_windows`); with
+        ``resize_crops`` (the authors' code) every crop is resized to
+        ``crop_size x crop_size`` before the network. Each crop's ReLU'd CAM
+        (and its flip's, with ``flip``) is resized onto the crop's footprint
+        in the original image, and the maps of all crops of all scales are
+        averaged per pixel (sum / count). The class scores are the maximum
+        over crops: a class is present when some crop sees it.
+
+        Returns:
+            tuple: ``(N, C_fg, H, W)`` CAMs and ``(N, C_fg)`` scores.
+        """
+        n, _, h, w = inputs.shape
+        cfg = self.test_cfg
+        crop = int(cfg['crop_size'])
+        total = inputs.new_zeros((n, self.num_classes - 1, h, w))
+        count = inputs.new_zeros((1, 1, h, w))
+        score = None
+        per_scale = multi_crop_windows(h, w, cfg['scales'], crop,
+                                       int(cfg['stride']), with_scaled=True)
+        for scale, windows in zip(cfg['scales'], per_scale):
+            sh, sw = max(int(h * scale), 1), max(int(w * scale), 1)
+            x = resize(inputs, size=(sh, sw), mode='bilinear',
+                       align_corners=self.align_corners)
+            patches = []
+            for _, (sy1, sy2, sx1, sx2) in windows:
+                patch = x[:, :, sy1:sy2, sx1:sx2]
+                if cfg['resize_crops'] and patch.shape[2:] != (crop, crop):
+                    patch = resize(patch, size=(crop, crop), mode='bilinear',
+                                   align_corners=self.align_corners)
+                patches.append(patch)
+                if cfg['flip']:
+                    patches.append(patch.flip(-1))
+            raws = self._forward_patches(patches, int(cfg['crop_batch']))
+            views = 2 if cfg['flip'] else 1
+            for i, (y1, y2, x1, x2) in enumerate(w for w, _ in windows):
+                for v in range(views):
+                    raw = raws[i * views + v]
+                    cam = F.relu(raw.flip(-1) if v == 1 else raw)
+                    total[:, :, y1:y2, x1:x2] += resize(
+                        cam, size=(y2 - y1, x2 - x1), mode='bilinear',
+                        align_corners=self.align_corners)
+                    count[:, :, y1:y2, x1:x2] += 1
+                    s = self.class_scores(raw)
+                    score = s if score is None else torch.maximum(score, s)
+        return total / count.clamp(min=1), score
+
+    def _forward_patches(self, patches: List[Tensor],
+                         crop_batch: int) -> List[Tensor]:
+        """Raw CAMs of ``(N, 3, h, w)`` patches; patches of one size are run
+        together, at most ``crop_batch`` images per forward pass."""
+        out: List[Optional[Tensor]] = [None] * len(patches)
+        groups: Dict[tuple, List[int]] = {}
+        for i, p in enumerate(patches):
+            groups.setdefault(tuple(p.shape), []).append(i)
+        for idx in groups.values():
+            n = patches[idx[0]].shape[0]
+            per = max(1, crop_batch // n)
+            for j in range(0, len(idx), per):
+                chunk = idx[j:j + per]
+                raw = self._forward(torch.cat([patches[i] for i in chunk]))
+                for i, part in zip(chunk, raw.split(n)):
+                    out[i] = part
+        return out
 
     def _seg_logits_and_scores(self, inputs: Tensor,
                                data_samples: OptSampleList):

@@ -1,4 +1,8 @@
 from .multilabel_soft_margin_loss import (MultiLabelSoftMarginLoss,
                                           multilabel_soft_margin)
+from .pus_loss import PUSLoss, pretended_underfitting
 
-__all__ = ['MultiLabelSoftMarginLoss', 'multilabel_soft_margin']
+__all__ = [
+    'MultiLabelSoftMarginLoss', 'multilabel_soft_margin', 'PUSLoss',
+    'pretended_underfitting'
+]

@@ -1,0 +1,102 @@
+"""Helpers of the end-to-end recipes (``tools/demo.py``, ``projects/*``):
+point a config at a dataset and work dir, train-or-load with mmengine's
+Runner, time stages."""
+from __future__ import annotations
+
+import json
+import os.path as osp
+import time
+from typing import Dict, List, Optional, Tuple
+
+from mmengine.hooks import Hook
+
+
+class CaptureMetrics(Hook):
+    """Keeps every validation/test result: ``history`` (list of dicts, in
+    order) and ``metrics`` (the last)."""
+
+    priority = 'VERY_LOW'
+
+    def __init__(self) -> None:
+        self.history: List[dict] = []
+
+    @property
+    def metrics(self) -> dict:
+        return self.history[-1] if self.history else {}
+
+    def after_val_epoch(self, runner, metrics=None) -> None:
+        self.history.append(dict(metrics or {}, iter=runner.iter))
+
+    after_test_epoch = after_val_epoch
+
+
+def point_config_at(cfg, data_root: str, work_dir: str,
+                    iters: Optional[int] = None, workers: int = 2):
+    """Set the data root of every loader and the work dir; optionally
+    shorten the schedule to ``iters`` (warm-up + decay scaled, one
+    checkpoint at the end) and run loaders in-process (``workers=0``)."""
+    cfg.work_dir = work_dir
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        cfg[loader].dataset.data_root = data_root
+        if workers == 0:
+            cfg[loader].num_workers = 0
+            cfg[loader].persistent_workers = False
+    if iters:
+        cfg.train_cfg.max_iters = iters
+        cfg.train_cfg.val_interval = iters
+        cfg.param_scheduler[-1].end = iters
+        cfg.param_scheduler[0].end = min(cfg.param_scheduler[0].end,
+                                         max(1, iters // 10))
+        cfg.param_scheduler[-1].begin = cfg.param_scheduler[0].end
+        cfg.default_hooks.checkpoint.interval = iters
+    return cfg
+
+
+def train_or_load(cfg) -> Tuple[object, CaptureMetrics]:
+    """Train (resuming an interrupted run) or, if the final checkpoint
+    exists, only test it. Returns ``(runner, capture)``; ``capture.metrics``
+    holds the last validation result and ``capture.history`` every one of
+    the training run (kept in ``WORK_DIR/val_history.json``, so a rerun
+    that only tests still reports the intermediate validations)."""
+    from mmengine.runner import Runner
+
+    from mmwsss.utils.io import atomic_write
+    final = osp.join(cfg.work_dir, f'iter_{cfg.train_cfg.max_iters}.pth')
+    record = osp.join(cfg.work_dir, 'val_history.json')
+    capture = CaptureMetrics()
+    if osp.isfile(final):
+        cfg.load_from = final
+        runner = Runner.from_cfg(cfg)
+        runner.register_hook(capture)
+        runner.test()
+        if osp.isfile(record):
+            with open(record) as f:
+                earlier = json.load(f)
+            capture.history = earlier[:-1] + capture.history
+    else:
+        cfg.resume = True
+        runner = Runner.from_cfg(cfg)
+        runner.register_hook(capture)
+        runner.train()
+        with atomic_write(record, 'w') as f:
+            json.dump(capture.history, f, indent=1, default=float)
+    return runner, capture
+
+
+class StageTimer:
+    """``with timer('name'):`` prints a banner and records seconds."""
+
+    def __init__(self) -> None:
+        self.times: Dict[str, float] = {}
+
+    def __call__(self, name: str):
+        timer = self
+
+        class _Stage:
+            def __enter__(self):
+                self.t = time.time()
+                print(f'\n===== {name} =====', flush=True)
+
+            def __exit__(self, *exc):
+                timer.times[name] = time.time() - self.t
+        return _Stage()

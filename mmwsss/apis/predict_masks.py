@@ -1,0 +1,129 @@
+"""A trained segmentation model -> new pseudo-masks for its training split.
+
+Used by the cyclic pseudo-mask update of PMM (Li et al., ICCV 2021, §3.5):
+:class:`~mmwsss.engine.CyclicPseudoMaskHook` inside a run, and
+``tools/predict_pseudo_labels.py`` between runs.
+"""
+from __future__ import annotations
+
+import os.path as osp
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+from mmwsss.utils.io import is_complete, save_png
+
+
+@torch.no_grad()
+def predict_probs(model, inputs: Tensor, scales: Sequence[float] = (1.0, ),
+                  flip: bool = True) -> Tensor:
+    """Softmax probabilities averaged over scales and flips.
+
+    ``inputs`` are pre-processed ``(N, 3, H, W)``; each scale resizes them
+    (bilinear), runs ``model.inference`` (the model's own whole/slide
+    ``test_cfg``), and the probabilities are resized back to ``H x W``.
+
+    Returns:
+        Tensor: ``(N, C, H, W)`` probabilities (sum 1 over C).
+    """
+    size = inputs.shape[2:]
+    total, count = None, 0
+    for scale in scales:
+        x = inputs if scale == 1.0 else F.interpolate(
+            inputs, scale_factor=scale, mode='bilinear', align_corners=False)
+        views = [(x, False), (x.flip(-1), True)] if flip else [(x, False)]
+        for view, flipped in views:
+            shape = tuple(view.shape[2:])
+            metas = [dict(img_shape=shape, ori_shape=shape, pad_shape=shape,
+                          padding_size=[0, 0, 0, 0])
+                     for _ in range(view.shape[0])]
+            logits = model.inference(view, metas)
+            if flipped:
+                logits = logits.flip(-1)
+            logits = F.interpolate(logits, size=size, mode='bilinear',
+                                   align_corners=False)
+            prob = logits.softmax(1)
+            total = prob if total is None else total + prob
+            count += 1
+    return total / count
+
+
+def seg_map_target(info: dict, out_dir: str, seg_prefix: str) -> str:
+    """Where the new mask of a dataset item goes: its annotation path
+    relative to the dataset's annotation folder, under ``out_dir``."""
+    seg = info.get('seg_map_path')
+    if seg and seg_prefix and osp.abspath(seg).startswith(
+            osp.abspath(seg_prefix) + osp.sep):
+        rel = osp.relpath(seg, seg_prefix)
+    elif seg:
+        rel = osp.basename(seg)
+    else:
+        rel = osp.splitext(osp.basename(info['img_path']))[0] + '.png'
+    return osp.join(out_dir, rel)
+
+
+def predict_pseudo_masks(model,
+                         items: List[Dict[str, str]],
+                         palette: Sequence[Sequence[int]],
+                         scales: Sequence[float] = (1.0, ),
+                         flip: bool = True,
+                         crf: Optional[dict] = None,
+                         rank: int = 0,
+                         world_size: int = 1,
+                         show_progress: bool = True) -> int:
+    """Predict and write one label PNG per item (this rank's shard).
+
+    Each item is ``dict(img_path, out_path)``. Items ``rank::world_size`` are
+    this process's; finished files are skipped (resumable) and every file is
+    written atomically (temp file + rename), so a dataloader never reads a
+    half-written mask. Every pixel gets the argmax class (no ignore).
+
+    Args:
+        model: An mmseg segmentor (``data_preprocessor`` + ``inference``).
+        scales, flip: See :func:`predict_probs`.
+        crf: Optional :class:`~mmwsss.models.DenseCRF` config applied to the
+            averaged probabilities.
+
+    Returns:
+        int: Masks written by this rank (skipped ones not counted).
+    """
+    import mmcv
+    from mmcv.transforms import Compose
+    from mmseg.registry import MODELS
+    pipeline = Compose([dict(type='LoadImageFromFile'),
+                        dict(type='PackSegInputs')])
+    refiner = MODELS.build(crf) if crf else None
+    mine = items[rank::world_size]
+    bar = None
+    if show_progress:
+        from mmengine.utils import ProgressBar
+        bar = ProgressBar(len(mine))
+    was_training = model.training
+    model.eval()
+    written = 0
+    try:
+        for item in mine:
+            if not is_complete(item['out_path']):
+                data = pipeline(dict(img_path=item['img_path']))
+                batch = model.data_preprocessor(
+                    dict(inputs=[data['inputs']],
+                         data_samples=[data['data_samples']]), False)
+                probs = predict_probs(model, batch['inputs'], scales, flip)
+                probs = probs[0].float().cpu().numpy()
+                if refiner is not None:
+                    img = mmcv.imread(item['img_path'], channel_order='rgb')
+                    probs = refiner(img, probs)
+                if not np.isfinite(probs).all():
+                    raise FloatingPointError(
+                        f'non-finite probabilities for {item["img_path"]}')
+                save_png(item['out_path'], probs.argmax(0).astype(np.uint8),
+                         palette)
+                written += 1
+            if bar:
+                bar.update()
+    finally:
+        model.train(was_training)
+    return written

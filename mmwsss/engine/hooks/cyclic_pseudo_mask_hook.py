@@ -1,0 +1,181 @@
+"""Cyclic pseudo-mask update, PMM (Li et al., ICCV 2021) §3.5."""
+from __future__ import annotations
+
+import os.path as osp
+import time
+from typing import List, Optional, Sequence
+
+from mmengine.dist import barrier, get_dist_info
+from mmengine.hooks import Hook
+from mmengine.model import is_model_wrapper
+from mmseg.registry import HOOKS
+
+
+def leaf_datasets(dataset) -> List:
+    """The datasets under mmengine's wrappers (Concat/Repeat/ClassBalanced)."""
+    if hasattr(dataset, 'datasets'):
+        return [d for sub in dataset.datasets for d in leaf_datasets(sub)]
+    if hasattr(dataset, 'dataset') and not hasattr(dataset, 'data_prefix'):
+        return leaf_datasets(dataset.dataset)
+    return [dataset]
+
+
+def redirect_seg_maps(dataset, targets: List[str]) -> None:
+    """Point every item's ``seg_map_path`` at ``targets`` (in item order),
+    re-serialising mmengine's packed data list when needed."""
+    dataset.full_init()
+    if len(targets) != len(dataset):
+        raise ValueError(f'{len(targets)} targets for {len(dataset)} items')
+    infos = [dataset.get_data_info(i) for i in range(len(dataset))]
+    for info, target in zip(infos, targets):
+        info.pop('sample_idx', None)
+        info['seg_map_path'] = target
+    dataset.data_list = infos
+    if getattr(dataset, 'serialize_data', False):
+        dataset.data_bytes, dataset.data_address = dataset._serialize_data()
+        dataset.data_list.clear()
+
+
+@HOOKS.register_module()
+class CyclicPseudoMaskHook(Hook):
+    """Re-label the training split with the model being trained, then train
+    on the new masks.
+
+    After iteration ``rounds[k]`` (counted from 1), the current model
+    predicts every training image (multi-scale + flip, averaged softmax,
+    optional dense CRF; :func:`~mmwsss.apis.predict_pseudo_masks`), writes
+    the masks to ``{work_dir}/{out_dir}/round_{k+1}/`` and the training set
+    is pointed at them. With several ranks each rank predicts its shard and
+    all ranks wait for each other before switching. Every file is written
+    atomically and the data loader is restarted only after the switch, so
+    no worker ever reads a half-written mask (persistent workers are shut
+    down and respawned with the new paths).
+
+    The paper runs one cycle on VOC and uses PUS only in the first round:
+    ``disable_pus`` turns every :class:`~mmwsss.models.PUSLoss` off after
+    the switch. ``restart_lr`` resets the learning rate to its initial value
+    so that a second scheduler (``begin=rounds[0]``) anneals again; the
+    weights are kept (to retrain from scratch instead, run
+    ``tools/predict_pseudo_labels.py`` and a new training, see
+    ``configs/pmm/README.md``). Resuming after a switch re-applies it (and
+    finishes an interrupted prediction).
+
+    Args:
+        rounds: Iterations after which to re-label.
+        out_dir: Folder under the work dir for the masks.
+        scales, flip: Test-time augmentation of the prediction.
+        crf: Optional ``dict(type='DenseCRF', ...)``.
+    """
+
+    priority = 'VERY_LOW'
+
+    def __init__(self,
+                 rounds: Sequence[int],
+                 out_dir: str = 'pseudo_masks',
+                 scales: Sequence[float] = (1.0, ),
+                 flip: bool = True,
+                 crf: Optional[dict] = None,
+                 disable_pus: bool = True,
+                 restart_lr: bool = True) -> None:
+        rounds = sorted(int(r) for r in rounds)
+        if not rounds or rounds[0] < 1:
+            raise ValueError('CyclicPseudoMaskHook.rounds must list '
+                             f'iterations >= 1, got {rounds}')
+        self.rounds = rounds
+        self.out_dir = out_dir
+        self.scales = tuple(scales)
+        self.flip = flip
+        self.crf = crf
+        self.disable_pus = disable_pus
+        self.restart_lr = restart_lr
+
+    def round_dir(self, runner, k: int) -> str:
+        return osp.join(runner.work_dir, self.out_dir, f'round_{k + 1}')
+
+    def before_train(self, runner) -> None:
+        done = [k for k, it in enumerate(self.rounds) if runner.iter >= it]
+        if done:  # resumed after a switch: re-apply the latest one
+            self._cycle(runner, done[-1], restart_lr=False)
+
+    def after_train_iter(self, runner, batch_idx: int, data_batch=None,
+                         outputs=None) -> None:
+        it = runner.iter + 1
+        if it in self.rounds:
+            self._cycle(runner, self.rounds.index(it),
+                        restart_lr=self.restart_lr)
+
+    def _cycle(self, runner, k: int, restart_lr: bool) -> None:
+        from mmwsss.apis.predict_masks import (predict_pseudo_masks,
+                                               seg_map_target)
+        loop = runner.train_loop
+        dataset = loop.dataloader.dataset
+        out = self.round_dir(runner, k)
+        leaves = leaf_datasets(dataset)
+        model = runner.model.module if is_model_wrapper(
+            runner.model) else runner.model
+        rank, world = get_dist_info()
+        start = time.time()
+        all_targets, items = [], []
+        for ds in leaves:
+            ds.full_init()
+            prefix = ds.data_prefix.get('seg_map_path', '')
+            targets = []
+            for i in range(len(ds)):
+                info = ds.get_data_info(i)
+                target = seg_map_target(info, out, prefix)
+                targets.append(target)
+                items.append(dict(img_path=info['img_path'],
+                                  out_path=target))
+            all_targets.append(targets)
+        if len(set(i['out_path'] for i in items)) != len(items):
+            raise ValueError(f'{self.__class__.__name__}: two training items '
+                             f'map to the same mask file under {out}')
+        palette = leaves[0].metainfo.get('palette')
+        runner.logger.info(
+            f'cyclic pseudo-masks round {k + 1}: predicting {len(items)} '
+            f'training images into {out}')
+        written = predict_pseudo_masks(
+            model, items, palette, scales=self.scales, flip=self.flip,
+            crf=self.crf, rank=rank, world_size=world,
+            show_progress=rank == 0)
+        barrier()
+        for ds, targets in zip(leaves, all_targets):
+            redirect_seg_maps(ds, targets)
+        self._restart_loader(loop)
+        if self.disable_pus:
+            from mmwsss.models.losses import PUSLoss
+            for m in model.modules():
+                if isinstance(m, PUSLoss):
+                    m.enabled = False
+        if restart_lr:
+            wrappers = runner.optim_wrapper.values() if hasattr(
+                runner.optim_wrapper, 'values') else [runner.optim_wrapper]
+            for wrapper in wrappers:
+                for group in wrapper.optimizer.param_groups:
+                    if 'initial_lr' in group:
+                        group['lr'] = group['initial_lr']
+        runner.logger.info(
+            f'cyclic pseudo-masks round {k + 1}: {written} masks written by '
+            f'rank {rank} in {time.time() - start:.1f} s; training now reads '
+            f'{out}' + ('; PUS disabled' if self.disable_pus else ''))
+
+    @staticmethod
+    def _restart_loader(loop) -> None:
+        """Drop the (possibly persistent) workers holding the old paths."""
+        loader = loop.dataloader
+        old = getattr(loader, '_iterator', None)
+        if old is not None:
+            loader._iterator = None
+            shutdown = getattr(old, '_shutdown_workers', None)
+            if shutdown is not None:
+                shutdown()
+        # mmengine's InfiniteSampler iterates one shared generator; closing
+        # the old iterator closes it too, so give the sampler a fresh one
+        sampler = getattr(loader, 'sampler', None)
+        batch_sampler = getattr(loader, 'batch_sampler', None)
+        for smp in (sampler, getattr(batch_sampler, 'sampler', None)):
+            if smp is not None and hasattr(smp, '_indices_of_rank'):
+                smp.indices = smp._indices_of_rank()
+        if hasattr(loop, 'dataloader_iterator'):
+            from mmengine.runner.loops import _InfiniteDataloaderIterator
+            loop.dataloader_iterator = _InfiniteDataloaderIterator(loader)

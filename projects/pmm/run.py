@@ -1,0 +1,258 @@
+"""PMM (Pseudo-mask Matters, ICCV 2021) end to end on the synthetic default.
+
+    python projects/pmm/run.py [--cam-checkpoint CKPT] [--work-dir DIR]
+
+1. the synthetic dataset (data/synthetic)
+2. CAM classifier (configs/cam/..., or --cam-checkpoint of a finished one)
+3. multi-scale CAMs of the training split
+4. pseudo-labels, each evaluated on train: CAM threshold (best), CAM + CRF,
+   CVS + CRF, PPMG without CVS, CVS + PPMG (the PMM pseudo-masks)
+5. multi-crop vs multi-scale CAM inference on a subset of train (same
+   classifier)
+6. PSPNet on the PPMG masks with plain CE
+7. PSPNet with PUS, then one cyclic pseudo-mask round in the same run
+   (PUS off in round 2); the round's new masks are evaluated on train
+8. DIR/results.md (+ results.json): every figure and the time of each stage
+
+Masks of the training split are read only to evaluate. Every stage reuses
+finished files, so a rerun continues.
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import sys
+
+HERE = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+sys.path.insert(0, HERE)
+
+import mmwsss  # noqa: E402,F401
+from mmengine.config import Config  # noqa: E402
+from mmengine.registry import init_default_scope  # noqa: E402
+from mmengine.runner import load_checkpoint  # noqa: E402
+
+from mmwsss.apis import generate_cams, make_pseudo_labels  # noqa: E402
+from mmwsss.apis.config_utils import build_dataset, stage_items  # noqa: E402
+from mmwsss.apis.pipeline import (StageTimer, point_config_at,  # noqa: E402
+                                  train_or_load)
+from mmwsss.datasets.synthetic import preset, write_synthetic_dataset  # noqa: E402,E501
+from mmwsss.evaluation.pseudo_label_eval import (eval_cam_dir,  # noqa: E402
+                                                 eval_label_dir, plot_sweep,
+                                                 sweep_summary)
+from mmwsss.apis.pseudo_labels import summarize_areas  # noqa: E402
+from mmwsss.utils.io import atomic_write  # noqa: E402
+
+CAM_CONFIG = osp.join(HERE, 'configs', 'cam',
+                      'cam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py')
+MULTICROP_CONFIG = osp.join(
+    HERE, 'configs', 'pmm',
+    'cam_r18-w32-d16_1xb16-1500it_synthetic-128x128_multicrop.py')
+PPMG_CONFIG = osp.join(HERE, 'configs', 'pmm',
+                       'ppmg_a11-s0.3-t0.05_synthetic.py')
+SEG_CE = osp.join(HERE, 'configs', 'pmm',
+                  'pspnet_r18-w32-d16_1xb16-800it_synthetic-128x128_ce.py')
+SEG_CYCLIC = osp.join(
+    HERE, 'configs', 'pmm',
+    'pspnet_r18-w32-d16_1xb16-2x800it_synthetic-128x128_pus-cyclic.py')
+CAM_SCALES = (1.0, 1.5)
+THRESHOLDS = [round(0.05 * k, 2) for k in range(1, 20)]
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--data', default=osp.join(HERE, 'data', 'synthetic'))
+    parser.add_argument('--work-dir', default=osp.join(HERE, 'work_dirs',
+                                                       'pmm'))
+    parser.add_argument('--cam-checkpoint',
+                        help='a trained CAM classifier of CAM_CONFIG '
+                        '(default: train one in WORK_DIR/cam)')
+    parser.add_argument('--nproc', type=int, default=2)
+    parser.add_argument('--multi-crop-images', type=int, default=300,
+                        help='train images for the multi-crop comparison '
+                        '(0: skip)')
+    parser.add_argument('--cam-iters', type=int, help='override (testing)')
+    parser.add_argument('--seg-iters', type=int,
+                        help='iterations per round (testing)')
+    parser.add_argument('--preset', default='default')
+    return parser.parse_args()
+
+
+def cam_miou(items, classes, plot=None):
+    areas = eval_cam_dir([(it['cam_path'], it['gt_path']) for it in items],
+                         len(classes), THRESHOLDS)
+    sweep = sweep_summary(areas, THRESHOLDS)
+    if plot:
+        plot_sweep(sweep, plot)
+    return sweep['best_mIoU'], sweep['best_threshold']
+
+
+def main():
+    args = parse_args()
+    work = args.work_dir
+    os.makedirs(work, exist_ok=True)
+    workers = 0 if args.preset == 'tiny' else 2
+    stage = StageTimer()
+    figs, rows = {}, []
+
+    with stage('1 dataset'):
+        write_synthetic_dataset(args.data, preset(args.preset), seed=0)
+
+    cfg = point_config_at(Config.fromfile(CAM_CONFIG), args.data,
+                          osp.join(work, 'cam'), args.cam_iters, workers)
+    init_default_scope('mmseg')
+    with stage('2 CAM classifier'):
+        if args.cam_checkpoint:
+            from mmseg.registry import MODELS
+            model = MODELS.build(cfg.model)
+            load_checkpoint(model, args.cam_checkpoint, map_location='cpu')
+            model.eval()
+        else:
+            runner, _ = train_or_load(cfg)
+            model = runner.model
+    train_ds = build_dataset(cfg, 'train_dataloader', pipeline=[
+        dict(type='LoadImageFromFile'),
+        dict(type='PackWSSSInputs')
+    ])
+    classes = train_ds.metainfo['classes']
+    palette = train_ds.metainfo['palette']
+    cam_dir = osp.join(work, 'cams')
+    with stage('3 multi-scale CAMs (train)'):
+        model.test_cfg.update(scales=CAM_SCALES, flip=True, restrict='gt',
+                              mode='whole')
+        generate_cams(model, train_ds, cam_dir,
+                      overlay_dir=osp.join(work, 'cam_overlays'),
+                      num_overlays=8)
+    items = stage_items(train_ds, cam_dir, require_gt=True)
+
+    def label_miou(name, title, **rule):
+        out = osp.join(work, 'pseudo_labels', name)
+        summary = make_pseudo_labels(items, out, len(classes), palette,
+                                     nproc=args.nproc, **rule)
+        with atomic_write(osp.join(out, 'summary.json'), 'w') as f:
+            json.dump(summary, f, indent=1)
+        rows.append((title, summary['mIoU'], summary['mPrecision'],
+                     summary['mRecall']))
+        return out
+
+    with stage('4 pseudo-labels (train)'):
+        best, thr = cam_miou(items, classes,
+                             osp.join(work, 'cam_threshold_sweep.png'))
+        figs['cam_threshold'] = thr
+        label_miou('cam', f'CAM, best background threshold ({thr})',
+                   bg_threshold=thr)
+        label_miou('cam_crf', 'CAM + dense CRF (psa preset, alpha 4)',
+                   bg_alpha=4.0, refiners=[dict(type='DenseCRF',
+                                                preset='psa')])
+        label_miou('cvs_crf', 'CVS + dense CRF (psa preset, alpha 4)',
+                   bg_alpha=4.0, cam_transforms=[dict(type='CVS')],
+                   refiners=[dict(type='DenseCRF', preset='psa')])
+        label_miou('ppmg_nocvs', 'PPMG without CVS (alpha 11)',
+                   generator=dict(type='PPMG', cvs=None))
+        ppmg_rule = Config.fromfile(PPMG_CONFIG).pseudo_label_cfg.to_dict()
+        ppmg_dir = label_miou('ppmg', 'CVS + PPMG (PMM, alpha 11)',
+                              **ppmg_rule)
+
+    if args.multi_crop_images:
+        with stage('5 multi-crop vs multi-scale CAMs (train subset)'):
+            names = [it['name'] for it in items[:args.multi_crop_images]]
+            split = osp.join(work, 'multicrop_subset.txt')
+            with atomic_write(split, 'w') as f:
+                f.write('\n'.join(names) + '\n')
+            sub = {it['name']: it for it in items}
+            sub_items = [sub[n] for n in names]
+            ms, _ = cam_miou(sub_items, classes)
+            mc_cfg = Config.fromfile(MULTICROP_CONFIG)
+            model.test_cfg.update(mc_cfg.model.test_cfg)
+            mc_dir = osp.join(work, 'cams_multicrop')
+            sub_ds = build_dataset(cfg, 'train_dataloader', split, [
+                dict(type='LoadImageFromFile'),
+                dict(type='PackWSSSInputs')
+            ])
+            generate_cams(model, sub_ds, mc_dir, num_overlays=0)
+            mc_items = stage_items(sub_ds, mc_dir, require_gt=True)
+            mc, _ = cam_miou(mc_items, classes)
+            figs['multicrop'] = dict(
+                images=len(names), multi_scale=ms, multi_crop=mc,
+                multi_scale_cfg=f'scales {CAM_SCALES} + flip',
+                multi_crop_cfg=(f'scales {tuple(mc_cfg.scales)}, crop '
+                                f'{mc_cfg.crop}, stride 64 + flip'))
+            model.test_cfg.update(mode='whole')
+
+    seg = {}
+    for key, path in (('ce', SEG_CE), ('cyclic', SEG_CYCLIC)):
+        title = ('6 PSPNet, CE on PPMG masks' if key == 'ce' else
+                 '7 PSPNet, PUS + one cyclic round')
+        with stage(title):
+            scfg = point_config_at(Config.fromfile(path), args.data,
+                                   osp.join(work, f'seg_{key}'), None,
+                                   workers)
+            scfg.train_dataloader.dataset.data_prefix.seg_map_path = ppmg_dir
+            if args.seg_iters:
+                n = args.seg_iters
+                if key == 'cyclic':
+                    scfg.train_cfg.max_iters = 2 * n
+                    scfg.custom_hooks[-1].rounds = [n]
+                    scfg.param_scheduler = [
+                        dict(type='PolyLR', eta_min=1e-5, power=0.9,
+                             begin=0, end=n, by_epoch=False),
+                        dict(type='PolyLR', eta_min=1e-5, power=0.9,
+                             begin=n, end=2 * n, by_epoch=False)]
+                    scfg.train_cfg.val_interval = n
+                else:
+                    point_config_at(scfg, args.data, scfg.work_dir, n,
+                                    workers)
+                scfg.default_hooks.checkpoint.interval = n
+            _, capture = train_or_load(scfg)
+            seg[key] = [h.get('mIoU') for h in capture.history]
+    figs['seg_ce'] = seg['ce'][-1] if seg['ce'] else None
+    hist = seg['cyclic']
+    figs['seg_pus'] = hist[0] if len(hist) > 1 else None
+    figs['seg_cyclic'] = hist[-1] if hist else None
+    round_dir = osp.join(work, 'seg_cyclic', 'pseudo_masks', 'round_1')
+    if osp.isdir(round_dir):
+        pairs = [(osp.join(round_dir, it['name'] + '.png'), it['gt_path'])
+                 for it in items]
+        s = summarize_areas(eval_label_dir(pairs, len(classes)))
+        rows.append(('cyclic round 1: PSPNet (PUS) predictions, scales '
+                     '0.75/1.0/1.25 + flip', s['mIoU'], s['mPrecision'],
+                     s['mRecall']))
+
+    def f(v):
+        return '-' if v is None else f'{v:.2f}'
+    lines = ['# PMM on the synthetic default', '',
+             '## Pseudo-masks (train split, 2,000 images)', '',
+             '| pseudo-labels | mIoU | precision | recall |',
+             '|---|---|---|---|']
+    lines += [f'| {t} | {f(m)} | {f(p)} | {f(r)} |' for t, m, p, r in rows]
+    if 'multicrop' in figs:
+        mc = figs['multicrop']
+        lines += ['', f'## CAM inference (first {mc["images"]} train images,'
+                  ' same classifier, best threshold)', '',
+                  '| inference | CAM mIoU |', '|---|---|',
+                  f'| multi-scale, {mc["multi_scale_cfg"]} | '
+                  f'{f(mc["multi_scale"])} |',
+                  f'| multi-crop, {mc["multi_crop_cfg"]} | '
+                  f'{f(mc["multi_crop"])} |']
+    lines += ['', '## Final stage (val split, 500 images)', '',
+              '| PSPNet (half-width ResNet-18, 800 iters per round) | val '
+              'mIoU |', '|---|---|',
+              f'| CE on CVS + PPMG masks | {f(figs["seg_ce"])} |',
+              f'| PUS (clamp, beta = kappa = 0.5) | {f(figs["seg_pus"])} |',
+              f'| PUS, then one cyclic round (PUS off) | '
+              f'{f(figs["seg_cyclic"])} |',
+              '', '| stage | time (s) |', '|---|---|']
+    lines += [f'| {k} | {v:.1f} |' for k, v in stage.times.items()]
+    lines += [f'| total | {sum(stage.times.values()):.1f} |', '',
+              'mIoU in % over 11 classes (absent classes left out). Images: '
+              'cam_overlays/, cam_threshold_sweep.png, pseudo_labels/*/ '
+              '(palette PNGs).', '']
+    with atomic_write(osp.join(work, 'results.md'), 'w') as fh:
+        fh.write('\n'.join(lines))
+    with atomic_write(osp.join(work, 'results.json'), 'w') as fh:
+        json.dump(dict(figures=figs, pseudo_labels=rows,
+                       seconds=stage.times), fh, indent=1)
+    print('\n'.join(lines))
+
+
+if __name__ == '__main__':
+    main()

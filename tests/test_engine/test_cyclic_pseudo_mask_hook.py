@@ -1,0 +1,134 @@
+"""CyclicPseudoMaskHook: re-label, switch, disable PUS, resume (PMM §3.5)."""
+import os
+import os.path as osp
+import re
+
+import numpy as np
+
+from mmwsss.engine.hooks import redirect_seg_maps
+from mmwsss.utils.io import TMP_PREFIX, read_label_png
+from tests.utils import run_tool
+
+CFG = 'configs/pmm/pspnet_r18-w32-d16_1xb16-2x800it_synthetic-128x128_pus-cyclic.py'
+
+
+def write_cfg(repo_root, tmp_path, data_root, workers=2):
+    persistent = workers > 0
+    text = f'''
+_base_ = '{osp.join(repo_root, CFG)}'
+data_root = '{data_root}'
+pseudo_label_dir = 'SegmentationClass'
+train_dataloader = dict(batch_size=4, num_workers={workers},
+    persistent_workers={persistent},
+    dataset=dict(data_root=data_root,
+                 data_prefix=dict(seg_map_path=pseudo_label_dir)))
+val_dataloader = dict(batch_size=4, num_workers=0, persistent_workers=False,
+                      dataset=dict(data_root=data_root))
+test_dataloader = val_dataloader
+round_iters = 2
+train_cfg = dict(max_iters=4, val_interval=4)
+param_scheduler = [dict(type='PolyLR', eta_min=1e-5, power=0.9, begin=0,
+                        end=2, by_epoch=False),
+                   dict(type='PolyLR', eta_min=1e-5, power=0.9, begin=2,
+                        end=4, by_epoch=False)]
+custom_imports = dict(imports=['mmwsss', 'seg_path_probe'],
+                      allow_failed_imports=False)
+custom_hooks = [dict(type='CyclicPseudoMaskHook', rounds=[2],
+                     scales=(0.75, 1.0), flip=True),
+                dict(type='SegPathProbeHook')]
+default_hooks = dict(checkpoint=dict(interval=2, max_keep_ckpts=3),
+                     logger=dict(interval=1))
+'''
+    path = tmp_path / 'cyclic.py'
+    path.write_text(text)
+    # a test-only hook printing which mask files each training batch read
+    (tmp_path / 'seg_path_probe.py').write_text(PROBE)
+    return str(path)
+
+
+PROBE = '''
+from mmengine.hooks import Hook
+from mmseg.registry import HOOKS
+
+
+@HOOKS.register_module()
+class SegPathProbeHook(Hook):
+    def before_train_iter(self, runner, batch_idx, data_batch=None):
+        for s in data_batch['data_samples']:
+            print(f'PROBE {runner.iter + 1} {s.seg_map_path}', flush=True)
+'''
+
+
+def test_cycle_switches_masks_disables_pus_and_resumes(repo_root,
+                                                       tiny_synthetic,
+                                                       tmp_path):
+    cfg = write_cfg(repo_root, tmp_path, tiny_synthetic)
+    work = str(tmp_path / 'work')
+    out = run_tool(repo_root, 'tools/train.py', cfg, '--work-dir', work,
+                   extra_path=tmp_path)
+    # batches of iterations 1-2 read the old masks, 3-4 the new ones, also
+    # from the persistent loader workers
+    reads = re.findall(r'PROBE (\d) (\S+)', out)
+    assert len(reads) == 16
+    for it, path in reads:
+        assert ('pseudo_masks/round_1/' in path) == (int(it) > 2), (it, path)
+    round_dir = osp.join(work, 'pseudo_masks', 'round_1')
+    names = open(osp.join(tiny_synthetic, 'ImageSets', 'Segmentation',
+                          'train.txt')).read().split()
+    files = sorted(os.listdir(round_dir))
+    assert files == sorted(n + '.png' for n in names)
+    assert not any(f.startswith(TMP_PREFIX) for f in files)
+    for f in files:
+        lab = read_label_png(osp.join(round_dir, f))
+        gt = read_label_png(osp.join(tiny_synthetic, 'SegmentationClass', f))
+        assert lab.shape == gt.shape and lab.max() <= 10  # no ignore
+    assert re.search(r'round 1: %d masks written' % len(names), out)
+    assert 'PUS disabled' in out
+    # the lr restarts at the switch: iteration 3 runs at the initial lr
+    lrs = {int(m.group(1)): float(m.group(2)) for m in re.finditer(
+        r'Iter\(train\) \[(\d)/4\]\s+lr: ([\d.e+-]+)', out)}
+    assert lrs[3] > lrs[2] * 5, lrs
+
+    # resume from iteration 2 (saved before the switch): the switch is
+    # re-applied from the finished files, nothing is predicted again
+    os.remove(osp.join(work, 'iter_4.pth'))
+    with open(osp.join(work, 'last_checkpoint'), 'w') as f:
+        f.write(osp.join(work, 'iter_2.pth'))
+    out = run_tool(repo_root, 'tools/train.py', cfg, '--work-dir', work,
+                   '--resume', extra_path=tmp_path)
+    reads = re.findall(r'PROBE (\d) (\S+)', out)
+    assert reads and all('pseudo_masks/round_1/' in p for _, p in reads)
+    assert 'round 1: 0 masks written' in out
+    assert 'Iter(train) [3/4]' in out
+
+
+def test_cycle_with_in_process_loading(repo_root, tiny_synthetic, tmp_path):
+    """num_workers=0: the sampler's shared generator must survive the
+    restart of the loader (mmengine's InfiniteSampler)."""
+    cfg = write_cfg(repo_root, tmp_path, tiny_synthetic, workers=0)
+    out = run_tool(repo_root, 'tools/train.py', cfg, '--work-dir',
+                   str(tmp_path / 'w0'), extra_path=tmp_path)
+    reads = re.findall(r'PROBE (\d) (\S+)', out)
+    assert len(reads) == 16
+    assert all(('round_1/' in p) == (int(i) > 2) for i, p in reads)
+
+
+def test_redirect_seg_maps_serialized_dataset(tiny_synthetic, tmp_path):
+    from mmseg.datasets import BaseSegDataset
+    ds = BaseSegDataset(
+        data_root=tiny_synthetic,
+        data_prefix=dict(img_path='JPEGImages',
+                         seg_map_path='SegmentationClass'),
+        ann_file='ImageSets/Segmentation/train.txt', serialize_data=True)
+    new = [str(tmp_path / f'{i}.png') for i in range(len(ds))]
+    redirect_seg_maps(ds, new)
+    assert [ds.get_data_info(i)['seg_map_path'] for i in range(len(ds))] \
+        == new
+    assert ds.get_data_info(0)['img_path'].endswith('.jpg')
+    assert len(ds.data_list) == 0       # still packed
+    try:
+        redirect_seg_maps(ds, new[:-1])
+    except ValueError as e:
+        assert 'targets' in str(e)
+    else:
+        raise AssertionError('length mismatch not refused')

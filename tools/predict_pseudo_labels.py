@@ -1,0 +1,80 @@
+"""Re-label a training split with a trained segmentation model (PMM's cyclic
+pseudo-mask update, between two training runs).
+
+    python tools/predict_pseudo_labels.py CONFIG CHECKPOINT --out DIR \
+        [--scales 0.75 1.0 1.25] [--no-flip] [--crf psa] [--shard K/N] \
+        [--split-file ImageSets/Segmentation/train.txt]
+
+Softmax probabilities are averaged over the scales and flips (the model's own
+whole/slide test mode), optionally refined by a dense CRF; the argmax is
+written as a palette PNG (VOC ids, no ignore) named like the training
+annotation it replaces. Files are written atomically and finished ones are
+skipped, so an interrupted run resumes; shard with --shard K/N or across
+ranks with --launcher pytorch. Train the next round on DIR with
+``--cfg-options pseudo_label_dir=DIR`` (configs/pmm/README.md). Only images
+are read: no mask of the split is used.
+"""
+import argparse
+import os
+import os.path as osp
+import sys
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+import mmwsss  # noqa: E402,F401
+from mmengine.config import DictAction  # noqa: E402
+from mmengine.dist import get_dist_info, init_dist  # noqa: E402
+from mmengine.runner import load_checkpoint  # noqa: E402
+from mmseg.registry import MODELS  # noqa: E402
+
+from mmwsss.apis import predict_pseudo_masks, seg_map_target  # noqa: E402
+from mmwsss.apis.config_utils import build_dataset, load_config  # noqa: E402
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('config')
+    parser.add_argument('checkpoint')
+    parser.add_argument('--out', required=True, help='new mask folder')
+    parser.add_argument('--split-file', help='image list (rel. data_root)')
+    parser.add_argument('--dataset', default='train_dataloader')
+    parser.add_argument('--scales', type=float, nargs='+',
+                        default=[0.75, 1.0, 1.25])
+    parser.add_argument('--no-flip', action='store_true')
+    parser.add_argument('--crf', help='dense CRF preset (psa, pmm, deeplab)')
+    parser.add_argument('--shard', default='0/1', help='K/N')
+    parser.add_argument('--device', default='cpu')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm'],
+                        default='none')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    return parser.parse_args()
+
+
+def main():
+    args = parse_args()
+    cfg = load_config(args.config, args.cfg_options)
+    k, n = (int(v) for v in args.shard.split('/'))
+    if args.launcher != 'none':
+        init_dist(args.launcher)
+        k, n = get_dist_info()
+    model = MODELS.build(cfg.model)
+    load_checkpoint(model, args.checkpoint, map_location='cpu')
+    model.to(args.device)
+    dataset = build_dataset(cfg, args.dataset, args.split_file)
+    prefix = dataset.data_prefix.get('seg_map_path', '')
+    items = []
+    for i in range(len(dataset)):
+        info = dataset.get_data_info(i)
+        items.append(dict(img_path=info['img_path'],
+                          out_path=seg_map_target(info, args.out, prefix)))
+    os.makedirs(args.out, exist_ok=True)
+    crf = dict(type='DenseCRF', preset=args.crf) if args.crf else None
+    written = predict_pseudo_masks(
+        model, items, dataset.metainfo['palette'], scales=args.scales,
+        flip=not args.no_flip, crf=crf, rank=k, world_size=n)
+    print(f'\nshard {k}/{n}: wrote {written} masks in {args.out} '
+          f'({len(items[k::n]) - written} were already there)')
+
+
+if __name__ == '__main__':
+    main()
