@@ -101,6 +101,21 @@ def test_cycle_switches_masks_disables_pus_and_resumes(repo_root,
     assert 'round 1: 0 masks written' in out
     assert 'Iter(train) [3/4]' in out
 
+    # the same re-labelling between runs: tools/predict_pseudo_labels.py
+    pred = str(tmp_path / 'pred')
+    out = run_tool(repo_root, 'tools/predict_pseudo_labels.py', cfg,
+                   osp.join(work, 'iter_4.pth'), '--out', pred,
+                   '--scales', '1.0', '--shard', '0/2')
+    assert f'wrote {len(names[0::2])} masks' in out
+    out = run_tool(repo_root, 'tools/predict_pseudo_labels.py', cfg,
+                   osp.join(work, 'iter_4.pth'), '--out', pred,
+                   '--scales', '1.0', '--shard', '1/2')
+    assert sorted(os.listdir(pred)) == files
+    again = run_tool(repo_root, 'tools/predict_pseudo_labels.py', cfg,
+                     osp.join(work, 'iter_4.pth'), '--out', pred,
+                     '--scales', '1.0')
+    assert 'wrote 0 masks' in again           # resumable: all finished
+
 
 def test_cycle_with_in_process_loading(repo_root, tiny_synthetic, tmp_path):
     """num_workers=0: the sampler's shared generator must survive the

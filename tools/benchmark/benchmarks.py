@@ -104,6 +104,74 @@ def _ppmg_run(state):
     return len(items)
 
 
+# ---------------------------------------------------------------- PAMR
+def _pamr_setup(variant, work):
+    import torch
+
+    import mmwsss  # noqa: F401
+    torch.manual_seed(0)
+    size = int(variant.split('x')[0])
+    img = torch.rand(1, 3, size, size) * 255
+    masks = torch.softmax(torch.randn(1, 21, size, size), 1)
+    return img, masks
+
+
+def _pamr_run(state):
+    from mmwsss.models.refiners.pamr import pamr
+    img, masks = state
+    for _ in range(5):
+        pamr(img, masks, num_iter=10)
+    return 5
+
+
+# ---------------------------------------------------------------- train step
+SINGLE_STAGE_CONFIG = osp.join(
+    HERE, 'configs', 'single_stage',
+    'single-stage_r18-w32-d16_1xb16-1500it_synthetic-128x128.py')
+
+
+def _step_setup(variant, work):
+    import torch
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+    from mmseg.registry import MODELS
+    from mmseg.structures import SegDataSample
+
+    import mmwsss  # noqa: F401
+    init_default_scope('mmseg')
+    path = CAM_CONFIG if variant.startswith('CAM') else SINGLE_STAGE_CONFIG
+    cfg = Config.fromfile(path)
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    model.train()
+    samples = []
+    for i in range(16):
+        s = SegDataSample()
+        lab = torch.zeros(10)
+        lab[[i % 10, (i + 3) % 10]] = 1
+        s.set_data(dict(gt_img_labels=lab))
+        samples.append(s)
+    data = model.data_preprocessor(dict(
+        inputs=list(torch.rand(16, 3, 128, 128) * 255),
+        data_samples=samples), True)
+    opt = torch.optim.AdamW(model.parameters(), 1e-3)
+    if hasattr(model, 'seg_loss_enabled'):
+        model.seg_loss_enabled = 'classification' not in variant
+    return model, data, opt
+
+
+def _step_run(state):
+    model, data, opt = state
+    steps = 5
+    for _ in range(steps):
+        losses = model.loss(data['inputs'], data['data_samples'])
+        opt.zero_grad()
+        sum(losses.values()).backward()
+        opt.step()
+    return steps * 16
+
+
 BENCHMARKS = {
     'cam_inference': dict(
         title='CAM inference, 128 px, batch 1 (CPU CAM classifier)',
@@ -133,4 +201,16 @@ BENCHMARKS = {
         unit='images/s',
         variants=['voc/1 process', 'voc/2 processes'],
         setup=_crf_setup, run=_ppmg_run),
+    'pamr': dict(
+        title='PAMR (10 iterations, dilations 1-24, 21 classes, batch 1)',
+        unit='calls/s',
+        variants=['128x128', '321x321'],
+        setup=_pamr_setup, run=_pamr_run),
+    'train_step': dict(
+        title='Training step, batch 16 at 128 px, half-width ResNet-18 '
+        '(CPU)',
+        unit='images/s',
+        variants=['CAM classifier', 'single-stage, classification warm-up',
+                  'single-stage, full (PAMR + pseudo-GT + seg loss)'],
+        setup=_step_setup, run=_step_run),
 }

@@ -1,3 +1,4 @@
 from .cam_classifier import CAMClassifier
+from .single_stage_segmentor import SingleStageSegmentor
 
-__all__ = ['CAMClassifier']
+__all__ = ['CAMClassifier', 'SingleStageSegmentor']

@@ -1,0 +1,215 @@
+"""Single-stage WSSS (Araslanov & Roth, CVPR 2020) as an mmseg segmentor."""
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Tuple
+
+import torch
+import torch.nn.functional as F
+from mmseg.models.segmentors import BaseSegmentor
+from mmseg.models.utils import resize
+from mmseg.registry import MODELS
+from mmseg.structures import SegDataSample
+from mmseg.utils import OptConfigType, OptMultiConfig, OptSampleList
+from torch import Tensor
+
+from ..heads.cam_head import stack_img_labels
+from ..refiners.pamr import pamr
+from ..utils.single_stage_ops import (balanced_mask_ce, pseudo_gt_from_masks,
+                                      single_stage_scores)
+
+
+@MODELS.register_module()
+class SingleStageSegmentor(BaseSegmentor):
+    """One network, one training cycle, image-level labels only.
+
+    Training (:meth:`loss`), per batch:
+
+    1. foreground logits ``y`` at stride 4 (:class:`SingleStageHead`), the
+       constant background logit, softmax masks ``m`` (eq. 3);
+    2. class scores nGWP + focal mask penalty (eq. 4-5) and a multi-label
+       soft-margin loss against the image labels;
+    3. unless in the classification-only warm-up
+       (:class:`~mmwsss.engine.SegLossWarmupHook` sets
+       ``seg_loss_enabled``): PAMR on the detached masks with the
+       de-normalised image resized to the mask size, upsampled to the input
+       size, absent classes zeroed; pseudo-GT by the 0.7/0.6 cut-offs
+       floored at 0.2; class-balanced CE of the logits (eq. 21-23).
+
+    Only ``gt_img_labels`` of the data samples is read: pixel masks never
+    reach the losses.
+
+    Inference (:meth:`predict`): masks averaged over ``test_cfg.scales``
+    (and flips), optional PAMR, background probability raised to
+    ``bg_power`` (3), classes kept by ``restrict``: ``'pred'`` (image-level
+    confidence ``sigmoid(score) > score_thr``, 0.1) or ``'gt'`` (the image
+    labels: for pseudo-labels of the training split). ``seg_logits`` are
+    the masks with dropped classes zeroed, so mmseg's test tools, metrics
+    and ``--out`` (pseudo-label PNGs for the native mmseg stage) work.
+
+    Args:
+        backbone, neck, decode_head: mmseg configs; the head is a
+            :class:`SingleStageHead` (``in_index`` deep, ``c1_index``
+            stride 4).
+        loss_cls: Classification loss on the scores.
+        train_cfg: ``focal_p`` (3), ``focal_lambda`` (0.01), ``eps`` (1),
+            ``bg_cutoff`` (0.7), ``fg_cutoff`` (0.6), ``cutoff_floor``
+            (0.2), ``pamr_iters`` (10), ``pamr_dilations``
+            (1, 2, 4, 8, 12, 24), ``seg_loss_weight`` (1).
+        test_cfg: ``scales`` ((1.0,)), ``flip`` (False), ``bg_power`` (3),
+            ``restrict`` ('pred'), ``score_thr`` (0.1), ``use_pamr``
+            (False).
+    """
+
+    def __init__(self,
+                 backbone: dict,
+                 decode_head: dict,
+                 neck: OptConfigType = None,
+                 loss_cls: dict = dict(type='MultiLabelSoftMarginLoss'),
+                 train_cfg: OptConfigType = None,
+                 test_cfg: OptConfigType = None,
+                 data_preprocessor: OptConfigType = None,
+                 init_cfg: OptMultiConfig = None) -> None:
+        super().__init__(data_preprocessor=data_preprocessor,
+                         init_cfg=init_cfg)
+        self.backbone = MODELS.build(backbone)
+        self.neck = MODELS.build(neck) if neck is not None else None
+        self.decode_head = MODELS.build(decode_head)
+        self.loss_cls = MODELS.build(loss_cls)
+        self.align_corners = False
+        self.train_cfg = dict(
+            focal_p=3.0, focal_lambda=0.01, eps=1.0, bg_cutoff=0.7,
+            fg_cutoff=0.6, cutoff_floor=0.2, pamr_iters=10,
+            pamr_dilations=(1, 2, 4, 8, 12, 24), seg_loss_weight=1.0)
+        self.train_cfg.update(train_cfg or {})
+        self.test_cfg = dict(scales=(1.0, ), flip=False, bg_power=3.0,
+                             restrict='pred', score_thr=0.1, use_pamr=False)
+        self.test_cfg.update(test_cfg or {})
+        if self.test_cfg['restrict'] not in ('gt', 'pred', None):
+            raise ValueError('test_cfg.restrict must be gt, pred or None, '
+                             f'got {self.test_cfg["restrict"]!r}')
+        #: switched by SegLossWarmupHook (classification-only warm-up)
+        self.seg_loss_enabled = True
+
+    @property
+    def num_classes(self) -> int:
+        return self.decode_head.num_classes
+
+    def extract_feat(self, inputs: Tensor) -> List[Tensor]:
+        feats = self.backbone(inputs)
+        if self.neck is not None:
+            feats = self.neck(feats)
+        return feats
+
+    def _forward(self, inputs: Tensor,
+                 data_samples: OptSampleList = None) -> Tensor:
+        """Foreground logits ``(N, C_fg, h, w)`` at stride 4."""
+        return self.decode_head(self.extract_feat(inputs))
+
+    def _scores(self, logits: Tensor) -> Tuple[Tensor, Tensor]:
+        cfg = self.train_cfg
+        return single_stage_scores(logits, eps=cfg['eps'],
+                                   p=cfg['focal_p'], lam=cfg['focal_lambda'])
+
+    def _raw_image(self, inputs: Tensor) -> Tensor:
+        """Undo the data preprocessor's normalisation (RGB, 0-255)."""
+        pre = self.data_preprocessor
+        mean = getattr(pre, 'mean', None)
+        std = getattr(pre, 'std', None)
+        if mean is None or std is None:
+            return inputs
+        return inputs * std + mean
+
+    def loss(self, inputs: Tensor,
+             data_samples: List[SegDataSample]) -> Dict[str, Tensor]:
+        logits = self._forward(inputs)
+        scores, masks = self._scores(logits)
+        labels = stack_img_labels(data_samples,
+                                  self.num_classes - 1).to(logits.device)
+        losses = {self.loss_cls.loss_name: self.loss_cls(scores, labels)}
+        if not self.seg_loss_enabled:
+            losses['loss_seg'] = logits.sum() * 0
+            return losses
+        cfg = self.train_cfg
+        with torch.no_grad():
+            image = resize(self._raw_image(inputs), size=masks.shape[2:],
+                           mode='bilinear', align_corners=True)
+            refined = pamr(image, masks.detach(), cfg['pamr_iters'],
+                           cfg['pamr_dilations'])
+            refined = F.interpolate(refined, size=inputs.shape[2:],
+                                    mode='bilinear', align_corners=True)
+            keep = torch.cat([torch.ones_like(labels[:, :1]), labels], 1)
+            refined = refined * keep[..., None, None]
+            pseudo = pseudo_gt_from_masks(
+                refined, cfg['bg_cutoff'], cfg['fg_cutoff'],
+                cfg['cutoff_floor'])
+        bg = torch.ones_like(logits[:, :1])
+        seg_logits = torch.cat([bg, logits], 1)
+        losses['loss_seg'] = cfg['seg_loss_weight'] * balanced_mask_ce(
+            seg_logits, pseudo, labels)
+        return losses
+
+    @torch.no_grad()
+    def infer_masks(self, inputs: Tensor) -> Tuple[Tensor, Tensor]:
+        """Masks ``(N, C, H, W)`` (background first, at input size) and
+        class probabilities ``(N, C_fg)``, averaged over scales/flips."""
+        size = inputs.shape[2:]
+        masks, probs = [], []
+        for scale in self.test_cfg['scales']:
+            x = inputs if scale == 1.0 else resize(
+                inputs, scale_factor=scale, mode='bilinear',
+                align_corners=self.align_corners)
+            batch = torch.cat([x, x.flip(-1)]) if self.test_cfg['flip'] \
+                else x
+            scores, m = self._scores(self._forward(batch))
+            m = resize(m, size=size, mode='bilinear',
+                       align_corners=self.align_corners)
+            p = torch.sigmoid(scores)
+            if self.test_cfg['flip']:
+                n = inputs.shape[0]
+                m = (m[:n] + m[n:].flip(-1)) / 2
+                p = (p[:n] + p[n:]) / 2
+            masks.append(m)
+            probs.append(p)
+        return torch.stack(masks).mean(0), torch.stack(probs).mean(0)
+
+    def _seg_logits(self, inputs: Tensor,
+                    data_samples: OptSampleList) -> Tuple[Tensor, Tensor]:
+        cfg = self.test_cfg
+        masks, probs = self.infer_masks(inputs)
+        if cfg['use_pamr']:
+            masks = pamr(self._raw_image(inputs), masks,
+                         self.train_cfg['pamr_iters'],
+                         self.train_cfg['pamr_dilations'])
+        masks = masks.clone()
+        masks[:, 0] = masks[:, 0].pow(cfg['bg_power'])
+        keep: Optional[Tensor] = None
+        if cfg['restrict'] == 'gt' and data_samples is not None and all(
+                'gt_img_labels' in s for s in data_samples):
+            keep = stack_img_labels(data_samples,
+                                    self.num_classes - 1).to(masks.device)
+        elif cfg['restrict'] is not None:
+            keep = (probs > cfg['score_thr']).to(masks.dtype)
+        if keep is not None:
+            keep = torch.cat([torch.ones_like(keep[:, :1]), keep], 1)
+            masks = masks * keep[..., None, None]
+        return masks, probs
+
+    def encode_decode(self, inputs: Tensor, batch_img_metas: List[dict],
+                      data_samples: OptSampleList = None) -> Tensor:
+        return self._seg_logits(inputs, data_samples)[0]
+
+    def predict(self, inputs: Tensor,
+                data_samples: OptSampleList = None) -> List[SegDataSample]:
+        seg_logits, probs = self._seg_logits(inputs, data_samples)
+        if data_samples is None:
+            shape = inputs.shape[2:]
+            data_samples = [
+                SegDataSample(metainfo=dict(
+                    ori_shape=shape, img_shape=shape, pad_shape=shape,
+                    padding_size=[0, 0, 0, 0]))
+                for _ in range(inputs.shape[0])
+            ]
+        results = self.postprocess_result(seg_logits, data_samples)
+        for sample, p in zip(results, probs):
+            sample.set_data(dict(pred_img_scores=p))
+        return results

@@ -1,0 +1,130 @@
+"""Pixel-Adaptive Mask Refinement (PAMR), Araslanov & Roth, CVPR 2020, §3.2.
+
+A parameter-free refiner: each pixel's mask becomes an affinity-weighted
+average of its neighbours' masks, repeated ``num_iter`` times. The affinity
+of pixel ``i`` to neighbour ``j`` (eq. 7) is
+
+    k(i, j) = -|I_i - I_j| / (1e-8 + 0.1 * sigma_i)
+
+averaged over the colour channels, where ``sigma_i`` is the unbiased standard
+deviation of the image over all taps around ``i`` (the 3 x 3 window, centre
+included, at every dilation); a softmax over the neighbours gives the
+weights (eq. 8). Neighbours are the 8 pixels of a 3 x 3 kernel (centre
+excluded) at each dilation (1, 2, 4, 8, 12, 24: 48 neighbours), with
+replicate padding.
+"""
+from __future__ import annotations
+
+from typing import List, Sequence
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmseg.registry import MODELS
+from torch import Tensor
+
+_OFFSETS = [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0),
+            (1, 1)]
+
+
+def _taps(x: Tensor, dilations: Sequence[int],
+          centre: bool) -> List[Tensor]:
+    """Shifted copies of ``x`` (``(N, K, H, W)``): the 8 neighbours (and the
+    centre, with ``centre``) of each pixel at each dilation, replicate
+    padded."""
+    h, w = x.shape[-2:]
+    out = []
+    for d in dilations:
+        pad = F.pad(x, [d] * 4, mode='replicate')
+        offsets = _OFFSETS + ([(0, 0)] if centre else [])
+        for dy, dx in offsets:
+            out.append(pad[..., d + dy * d:d + dy * d + h,
+                           d + dx * d:d + dx * d + w])
+    return out
+
+
+def pamr_affinity(image: Tensor,
+                  dilations: Sequence[int] = (1, 2, 4, 8, 12, 24)
+                  ) -> Tensor:
+    """Neighbour weights ``(N, P, H, W)`` (softmax over the ``P`` =
+    8 x len(dilations) neighbours) of eq. 7-8.
+
+    Args:
+        image: ``(N, K, H, W)`` image (any colour scale: the affinity is
+            normalised by the local standard deviation).
+    """
+    image = image.float()
+    taps = torch.stack(_taps(image, dilations, centre=True), 2)
+    sigma = taps.std(2, unbiased=True)                      # (N, K, H, W)
+    neigh = torch.stack(_taps(image, dilations, centre=False), 2)
+    aff = -(neigh - image.unsqueeze(2)).abs() / (
+        1e-8 + 0.1 * sigma.unsqueeze(2))                     # (N, K, P, H, W)
+    return F.softmax(aff.mean(1), dim=1)
+
+
+@torch.no_grad()
+def pamr(image: Tensor,
+         masks: Tensor,
+         num_iter: int = 10,
+         dilations: Sequence[int] = (1, 2, 4, 8, 12, 24)) -> Tensor:
+    """Refine ``masks`` (``(N, C, h, w)``) with the image's local affinities.
+
+    The masks are resized (bilinear) to the image size first; pass the image
+    resized to the mask size to refine at mask resolution (as the
+    single-stage model does). Each iteration is
+    ``m_i <- sum_j a_ij m_j`` over the neighbours ``j`` of ``i``; the
+    weights sum to 1, so per pixel the class sum is preserved when the input
+    masks sum to 1. No gradient flows.
+
+    Returns:
+        Tensor: ``(N, C, H, W)`` refined masks.
+    """
+    if image.dim() != 4 or masks.dim() != 4 or image.shape[0] != \
+            masks.shape[0]:
+        raise ValueError(f'PAMR needs (N, K, H, W) image and (N, C, h, w) '
+                         f'masks, got {tuple(image.shape)} and '
+                         f'{tuple(masks.shape)}')
+    size = image.shape[-2:]
+    if masks.shape[-2:] != size:
+        masks = F.interpolate(masks, size=size, mode='bilinear',
+                              align_corners=True)
+    aff = pamr_affinity(image, dilations).unsqueeze(1)      # (N, 1, P, H, W)
+    masks = masks.float()
+    for _ in range(num_iter):
+        neigh = torch.stack(_taps(masks, dilations, centre=False), 2)
+        masks = (neigh * aff).sum(2)
+    return masks
+
+
+@MODELS.register_module()
+class PAMR(nn.Module):
+    """Registered PAMR refiner (see :func:`pamr`); parameter-free.
+
+    ``PAMR()(image, masks)`` works on tensors of any device. It is also
+    usable as a pseudo-label refiner on numpy arrays
+    (``refiner(img HxWx3 uint8, probs (K, H, W)) -> probs``), like
+    :class:`~mmwsss.models.DenseCRF`.
+
+    Args:
+        num_iter: Iterations (paper: 10).
+        dilations: Kernel dilations (paper: 1, 2, 4, 8, 12, 24).
+    """
+
+    def __init__(self, num_iter: int = 10,
+                 dilations: Sequence[int] = (1, 2, 4, 8, 12, 24)) -> None:
+        super().__init__()
+        self.num_iter = num_iter
+        self.dilations = tuple(dilations)
+
+    def forward(self, image, masks):
+        if not isinstance(image, Tensor):  # numpy refiner interface
+            import numpy as np
+            img = torch.from_numpy(np.ascontiguousarray(image)).float()
+            img = img.permute(2, 0, 1)[None]
+            probs = torch.from_numpy(np.asarray(masks, np.float32))[None]
+            return pamr(img, probs, self.num_iter,
+                        self.dilations)[0].numpy()
+        return pamr(image, masks, self.num_iter, self.dilations)
+
+    def extra_repr(self) -> str:
+        return f'num_iter={self.num_iter}, dilations={self.dilations}'

@@ -1,0 +1,109 @@
+"""SingleStageSegmentor: honesty, any input size, inference modes, and a
+tiny tools/train.py run with the classification-only warm-up."""
+import copy
+import os.path as osp
+import re
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.structures import PixelData
+from mmseg.registry import MODELS
+from mmseg.structures import SegDataSample
+
+from tests.utils import run_tool
+
+CFG = 'configs/single_stage/single-stage_r18-w32-d16_1xb16-1500it_synthetic-128x128.py'
+
+
+def build(repo_root, **test_cfg):
+    cfg = Config.fromfile(osp.join(repo_root, CFG))
+    mcfg = copy.deepcopy(cfg.model)
+    mcfg.test_cfg.update(test_cfg)
+    torch.manual_seed(0)
+    return MODELS.build(mcfg)
+
+
+def samples(n, size, with_masks=None):
+    out = []
+    for i in range(n):
+        s = SegDataSample(metainfo=dict(ori_shape=size, img_shape=size,
+                                        pad_shape=size,
+                                        padding_size=[0, 0, 0, 0]))
+        lab = torch.zeros(10)
+        lab[[i % 10, (i + 3) % 10]] = 1
+        s.set_data(dict(gt_img_labels=lab))
+        if with_masks is not None:
+            s.gt_sem_seg = PixelData(data=with_masks(size))
+        out.append(s)
+    return out
+
+
+def test_losses_never_read_pixel_masks(repo_root):
+    """WSSS honesty: identical losses with random masks, constant masks and
+    no masks at all (the SG draws are seeded identically)."""
+    model = build(repo_root)
+    with torch.no_grad():  # confident masks, so that the pseudo-GT is used
+        model.decode_head.conv_seg.weight.mul_(300)
+    x = torch.randn(4, 3, 64, 64)
+    results = []
+    for masks in (None, lambda s: torch.randint(0, 11, (1, ) + s),
+                  lambda s: torch.full((1, ) + s, 3)):
+        torch.manual_seed(1)
+        losses = model.loss(x, samples(4, (64, 64), masks))
+        results.append({k: v.item() for k, v in losses.items()})
+    assert results[0] == results[1] == results[2]
+    assert set(results[0]) == {'loss_cls', 'loss_seg'}
+    assert results[0]['loss_seg'] > 0
+    model.seg_loss_enabled = False
+    torch.manual_seed(1)
+    cls_only = model.loss(x, samples(4, (64, 64)))
+    assert cls_only['loss_seg'].item() == 0
+    assert cls_only['loss_cls'].item() == pytest.approx(
+        results[0]['loss_cls'], rel=1e-6)
+
+
+def test_any_batch_and_crop_size_trains(repo_root):
+    model = build(repo_root)
+    for n, size in ((2, (64, 64)), (3, (48, 80))):
+        losses = model.loss(torch.randn(n, 3, *size), samples(n, size))
+        sum(losses.values()).backward()
+        assert all(torch.isfinite(v) for v in losses.values())
+
+
+def test_inference_modes(repo_root):
+    x = torch.randn(2, 3, 64, 64)
+    for cfg in (dict(), dict(scales=(0.75, 1.0), flip=True),
+                dict(use_pamr=True), dict(restrict='gt'),
+                dict(restrict=None)):
+        model = build(repo_root, **cfg).eval()
+        with torch.no_grad():
+            out = model.predict(x, samples(2, (64, 64)))
+        logits = out[0].seg_logits.data
+        assert logits.shape == (11, 64, 64)
+        assert out[0].pred_sem_seg.data.shape == (1, 64, 64)
+        assert out[0].pred_img_scores.shape == (10, )
+        if cfg.get('restrict') == 'gt':        # only labelled classes kept
+            kept = (logits[1:].flatten(1).amax(1) > 0).nonzero().view(-1)
+            assert set(kept.tolist()) <= {0, 3}
+    with pytest.raises(ValueError, match='restrict'):
+        build(repo_root, restrict='all')
+
+
+def test_train_tool_with_warmup(repo_root, tiny_synthetic, tmp_path):
+    opts = [f'{loader}.dataset.data_root={tiny_synthetic}'
+            for loader in ('train_dataloader', 'val_dataloader',
+                           'test_dataloader')]
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        opts += [f'{loader}.num_workers=0',
+                 f'{loader}.persistent_workers=False']
+    opts += ['train_cfg.max_iters=4', 'train_cfg.val_interval=4',
+             'train_dataloader.batch_size=4',
+             'default_hooks.logger.interval=1',
+             'custom_hooks.1.warmup_iters=2']
+    out = run_tool(repo_root, 'tools/train.py', CFG, '--work-dir',
+                   str(tmp_path / 'work'), '--cfg-options', *opts)
+    assert 'iteration 3: segmentation loss enabled after 2' in out
+    seg = [float(v) for v in re.findall(r'loss_seg: ([\d.]+)', out)]
+    assert len(seg) == 4 and seg[0] == 0 and seg[1] == 0
+    assert re.search(r'mIoU: \d', out) and re.search(r'cls/mAP: \d', out)
