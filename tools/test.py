@@ -10,6 +10,8 @@ import mmwsss  # noqa: E402,F401  registers mmwsss and the checkpoint fix
 from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
+from mmwsss.utils.dist import setup_cpu_distributed  # noqa: E402
+
 
 def parse_args():
     parser = argparse.ArgumentParser(description='Test (and evaluate) a '
@@ -82,6 +84,7 @@ def main():
             dict(type='IoUMetric', iou_metrics=['mIoU'], output_dir=args.out,
                  keep_results=True))
         cfg.test_evaluator = evaluators
+    setup_cpu_distributed(cfg)  # torchrun on CPU-only machines (gloo)
     runner = Runner.from_cfg(cfg)
     runner.test()
 

@@ -11,6 +11,8 @@ import mmwsss  # noqa: E402,F401  registers mmwsss and the checkpoint fix
 from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.logging import print_log  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
+
+from mmwsss.utils.dist import setup_cpu_distributed  # noqa: E402
 from mmseg.registry import RUNNERS  # noqa: E402
 
 
@@ -58,6 +60,7 @@ def main():
             cfg.optim_wrapper.type = 'AmpOptimWrapper'
             cfg.optim_wrapper.loss_scale = 'dynamic'
     cfg.resume = args.resume
+    setup_cpu_distributed(cfg)  # torchrun on CPU-only machines (gloo)
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg \
         else RUNNERS.build(cfg)
     runner.train()

@@ -41,26 +41,54 @@ def samples(n, size, with_masks=None):
 
 def test_losses_never_read_pixel_masks(repo_root):
     """WSSS honesty: identical losses with random masks, constant masks and
-    no masks at all (the SG draws are seeded identically)."""
+    no masks at all (the SG/dropout draws are seeded identically)."""
     model = build(repo_root)
-    with torch.no_grad():  # confident masks, so that the pseudo-GT is used
-        model.decode_head.conv_seg.weight.mul_(300)
     x = torch.randn(4, 3, 64, 64)
+    variants = [samples(4, (64, 64), m) for m in (
+        None, lambda s: torch.randint(0, 11, (1, ) + s),
+        lambda s: torch.full((1, ) + s, 3))]
     results = []
-    for masks in (None, lambda s: torch.randint(0, 11, (1, ) + s),
-                  lambda s: torch.full((1, ) + s, 3)):
+    for batch in variants:
         torch.manual_seed(1)
-        losses = model.loss(x, samples(4, (64, 64), masks))
+        losses = model.loss(x, batch)
         results.append({k: v.item() for k, v in losses.items()})
     assert results[0] == results[1] == results[2]
     assert set(results[0]) == {'loss_cls', 'loss_seg'}
-    assert results[0]['loss_seg'] > 0
     model.seg_loss_enabled = False
     torch.manual_seed(1)
-    cls_only = model.loss(x, samples(4, (64, 64)))
+    cls_only = model.loss(x, variants[0])
     assert cls_only['loss_seg'].item() == 0
     assert cls_only['loss_cls'].item() == pytest.approx(
         results[0]['loss_cls'], rel=1e-6)
+
+
+def test_seg_loss_from_pamr_pseudo_gt_ignores_masks(repo_root):
+    """With logits that make a clear object (class 1 on the left half,
+    background on the right), the pseudo-GT has both classes and the
+    segmentation loss is positive - and still identical when the pixel
+    masks are replaced."""
+    model = build(repo_root)
+    x = torch.zeros(2, 3, 64, 64)
+    x[..., :32] = 1.0
+    x[..., 32:] = -1.0
+    scale = torch.zeros(10)
+    scale[0] = 10.0                                   # class 1
+    model._forward = lambda inp: torch.nn.functional.avg_pool2d(
+        inp[:, :1], 4) * scale.view(1, 10, 1, 1) + 0 * sum(
+            p.sum() for p in model.decode_head.parameters())
+
+    def batch(masks):
+        out = samples(2, (64, 64), masks)
+        for s in out:
+            lab = torch.zeros(10)
+            lab[0] = 1
+            s.set_data(dict(gt_img_labels=lab))
+        return out
+    a = model.loss(x, batch(None))
+    b = model.loss(x, batch(lambda s: torch.randint(0, 11, (1, ) + s)))
+    assert a['loss_seg'].item() > 0
+    assert a['loss_seg'].item() == b['loss_seg'].item()
+    assert a['loss_cls'].item() == b['loss_cls'].item()
 
 
 def test_any_batch_and_crop_size_trains(repo_root):

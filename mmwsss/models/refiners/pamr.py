@@ -88,11 +88,22 @@ def pamr(image: Tensor,
     if masks.shape[-2:] != size:
         masks = F.interpolate(masks, size=size, mode='bilinear',
                               align_corners=True)
-    aff = pamr_affinity(image, dilations).unsqueeze(1)      # (N, 1, P, H, W)
+    aff = pamr_affinity(image, dilations)                    # (N, P, H, W)
     masks = masks.float()
+    h, w = size
     for _ in range(num_iter):
-        neigh = torch.stack(_taps(masks, dilations, centre=False), 2)
-        masks = (neigh * aff).sum(2)
+        # accumulate sum_j a_ij m_j neighbour by neighbour: memory stays
+        # at one (N, C, H, W) map instead of P of them
+        out = torch.zeros_like(masks)
+        p = 0
+        for d in dilations:
+            pad = F.pad(masks, [d] * 4, mode='replicate')
+            for dy, dx in _OFFSETS:
+                out.addcmul_(aff[:, p:p + 1],
+                             pad[..., d + dy * d:d + dy * d + h,
+                                 d + dx * d:d + dx * d + w])
+                p += 1
+        masks = out
     return masks
 
 

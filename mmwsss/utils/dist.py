@@ -1,0 +1,36 @@
+"""Distributed runs without GPUs (CPU processes, gloo)."""
+from __future__ import annotations
+
+import os
+
+import torch
+
+
+def setup_cpu_distributed(cfg) -> bool:
+    """Make ``--launcher pytorch`` work on a machine without CUDA.
+
+    mmengine 0.10.7's ``init_dist('pytorch')`` always calls
+    ``torch.cuda.set_device`` and its DDP wrapper passes ``device_ids``,
+    both of which fail on CPU. When CUDA is absent and the launcher is
+    ``pytorch`` (torchrun's environment), this initialises a ``gloo``
+    process group itself - the Runner then skips its own ``init_dist`` - and
+    sets ``model_wrapper_cfg`` to a CPU DDP (``device_ids=None``) unless the
+    config has one. With CUDA present it does nothing.
+
+    Returns:
+        bool: Whether the CPU process group was set up here.
+    """
+    import torch.distributed as dist
+    if cfg.get('launcher', 'none') != 'pytorch' or torch.cuda.is_available():
+        return False
+    if 'RANK' not in os.environ:
+        raise RuntimeError('--launcher pytorch needs torchrun\'s environment '
+                           '(RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT); '
+                           'use tools/dist_train.sh')
+    if not dist.is_initialized():
+        dist.init_process_group(backend='gloo')
+    if cfg.get('model_wrapper_cfg') is None:
+        cfg.model_wrapper_cfg = dict(
+            type='MMDistributedDataParallel', device_ids=None,
+            broadcast_buffers=False, find_unused_parameters=False)
+    return True
