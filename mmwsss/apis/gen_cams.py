@@ -15,13 +15,16 @@ from .visualize import cam_overlay_panel
 
 def kept_classes(sample, restrict: Optional[str], score_thr: float
                  ) -> np.ndarray:
-    """Foreground indices whose CAMs are stored for one predicted sample."""
-    scores = sample.pred_img_scores.cpu().numpy()
-    if restrict == 'gt' and 'gt_img_labels' in sample:
-        return np.flatnonzero(sample.gt_img_labels.cpu().numpy())
-    if restrict is None:
-        return np.arange(scores.shape[0])
-    return np.flatnonzero(scores > score_thr)
+    """Foreground indices whose CAMs are stored for one predicted sample
+    (the same rule as the model's, :func:`~mmwsss.models.classifiers.
+    scored_predict.classes_to_keep`)."""
+    from mmwsss.models.classifiers.scored_predict import classes_to_keep
+    scores = sample.pred_img_scores[None]
+    keep = classes_to_keep(restrict, scores, [sample], scores.shape[1],
+                           score_thr)
+    if keep is None:
+        return np.arange(scores.shape[1])
+    return np.flatnonzero(keep[0].cpu().numpy())
 
 
 def generate_cams(model,

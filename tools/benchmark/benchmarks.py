@@ -13,8 +13,8 @@ CAM_CONFIG = osp.join(HERE, 'configs', 'cam',
                       'cam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py')
 
 
-# ---------------------------------------------------------------- CAM infer
-def _cam_setup(variant, work):
+def _build_model(config, test_cfg=None):
+    """A model of ``config`` (seed 0), optionally with test_cfg changes."""
     import torch
     from mmengine.config import Config
     from mmengine.registry import init_default_scope
@@ -22,17 +22,24 @@ def _cam_setup(variant, work):
 
     import mmwsss  # noqa: F401
     init_default_scope('mmseg')
-    cfg = Config.fromfile(CAM_CONFIG)
-    cfg.model.test_cfg.update(
+    cfg = Config.fromfile(config)
+    cfg.model.test_cfg.update(test_cfg or {})
+    torch.manual_seed(0)
+    return MODELS.build(cfg.model)
+
+
+# ---------------------------------------------------------------- CAM infer
+def _cam_setup(variant, work):
+    import torch
+    test_cfg = dict(
         scales=(1.0, ) if variant == 'single-scale' else
         (0.5, 1.0, 1.5, 2.0), flip=variant != 'single-scale',
         restrict=None)
     if variant.startswith('multi-crop'):  # PMM, configs/pmm/cam_r18-...
-        cfg.model.test_cfg.update(
+        test_cfg.update(
             mode='multi_crop', scales=(0.75, 1.0, 1.25, 1.5, 1.75, 2.0),
             crop_size=96, stride=64, resize_crops=True, flip=True)
-    torch.manual_seed(0)
-    model = MODELS.build(cfg.model).eval()
+    model = _build_model(CAM_CONFIG, test_cfg).eval()
     imgs = [torch.rand(1, 3, 128, 128) * 255 for _ in range(32)]
     return model, imgs
 
@@ -134,17 +141,9 @@ SINGLE_STAGE_CONFIG = osp.join(
 
 def _step_setup(variant, work):
     import torch
-    from mmengine.config import Config
-    from mmengine.registry import init_default_scope
-    from mmseg.registry import MODELS
     from mmseg.structures import SegDataSample
-
-    import mmwsss  # noqa: F401
-    init_default_scope('mmseg')
     path = CAM_CONFIG if variant.startswith('CAM') else SINGLE_STAGE_CONFIG
-    cfg = Config.fromfile(path)
-    torch.manual_seed(0)
-    model = MODELS.build(cfg.model)
+    model = _build_model(path)
     model.init_weights()
     model.train()
     samples = []

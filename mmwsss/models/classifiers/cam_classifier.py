@@ -12,14 +12,14 @@ from mmseg.structures import SegDataSample
 from mmseg.utils import OptConfigType, OptMultiConfig, OptSampleList
 from torch import Tensor
 
-from ..heads.cam_head import stack_img_labels
 from ..utils.cam_ops import (aggregate_cams, cams_to_seg_logits,
                              normalize_cams, restrict_cams)
 from ..utils.multi_crop import multi_crop_windows
+from .scored_predict import ScoredPredictMixin, classes_to_keep
 
 
 @MODELS.register_module()
-class CAMClassifier(BaseSegmentor):
+class CAMClassifier(ScoredPredictMixin, BaseSegmentor):
     """Backbone (+ neck) + CAM head, trained on image-level labels only.
 
     Training (:meth:`loss`) reads ``gt_img_labels`` and nothing else of the
@@ -110,14 +110,9 @@ class CAMClassifier(BaseSegmentor):
     def classes_to_keep(self, scores: Tensor,
                         data_samples: OptSampleList) -> Optional[Tensor]:
         """The ``(N, C_fg)`` 0/1 mask of classes whose CAMs are kept."""
-        mode = self.test_cfg['restrict']
-        if mode is None:
-            return None
-        if mode == 'gt' and data_samples is not None and all(
-                'gt_img_labels' in s for s in data_samples):
-            return stack_img_labels(data_samples,
-                                    self.num_classes - 1).to(scores.device)
-        return (scores > self.test_cfg['score_thr']).to(scores.dtype)
+        return classes_to_keep(self.test_cfg['restrict'], scores,
+                               data_samples, self.num_classes - 1,
+                               self.test_cfg['score_thr'])
 
     def infer_cams(self, inputs: Tensor) -> Tuple[Tensor, Tensor]:
         """Multi-scale + flip CAMs at input size, before normalisation.
@@ -232,25 +227,3 @@ class CAMClassifier(BaseSegmentor):
         if keep is not None:
             cams = restrict_cams(cams, keep)
         return cams_to_seg_logits(cams, self.test_cfg['bg_threshold']), scores
-
-    def encode_decode(self, inputs: Tensor,
-                      batch_img_metas: List[dict],
-                      data_samples: OptSampleList = None) -> Tensor:
-        """Normalised CAMs with the background channel, at input size."""
-        return self._seg_logits_and_scores(inputs, data_samples)[0]
-
-    def predict(self, inputs: Tensor,
-                data_samples: OptSampleList = None) -> List[SegDataSample]:
-        seg_logits, scores = self._seg_logits_and_scores(inputs, data_samples)
-        if data_samples is None:
-            shape = inputs.shape[2:]
-            data_samples = [
-                SegDataSample(metainfo=dict(
-                    ori_shape=shape, img_shape=shape, pad_shape=shape,
-                    padding_size=[0, 0, 0, 0]))
-                for _ in range(inputs.shape[0])
-            ]
-        results = self.postprocess_result(seg_logits, data_samples)
-        for sample, score in zip(results, scores):
-            sample.set_data(dict(pred_img_scores=score))
-        return results

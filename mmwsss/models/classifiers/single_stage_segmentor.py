@@ -1,7 +1,7 @@
 """Single-stage WSSS (Araslanov & Roth, CVPR 2020) as an mmseg segmentor."""
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -16,10 +16,11 @@ from ..heads.cam_head import stack_img_labels
 from ..refiners.pamr import pamr
 from ..utils.single_stage_ops import (balanced_mask_ce, pseudo_gt_from_masks,
                                       single_stage_scores)
+from .scored_predict import ScoredPredictMixin, classes_to_keep
 
 
 @MODELS.register_module()
-class SingleStageSegmentor(BaseSegmentor):
+class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
     """One network, one training cycle, image-level labels only.
 
     Training (:meth:`loss`), per batch:
@@ -172,8 +173,9 @@ class SingleStageSegmentor(BaseSegmentor):
             probs.append(p)
         return torch.stack(masks).mean(0), torch.stack(probs).mean(0)
 
-    def _seg_logits(self, inputs: Tensor,
-                    data_samples: OptSampleList) -> Tuple[Tensor, Tensor]:
+    def _seg_logits_and_scores(
+            self, inputs: Tensor,
+            data_samples: OptSampleList) -> Tuple[Tensor, Tensor]:
         cfg = self.test_cfg
         masks, probs = self.infer_masks(inputs)
         if cfg['use_pamr']:
@@ -182,34 +184,9 @@ class SingleStageSegmentor(BaseSegmentor):
                          self.train_cfg['pamr_dilations'])
         masks = masks.clone()
         masks[:, 0] = masks[:, 0].pow(cfg['bg_power'])
-        keep: Optional[Tensor] = None
-        if cfg['restrict'] == 'gt' and data_samples is not None and all(
-                'gt_img_labels' in s for s in data_samples):
-            keep = stack_img_labels(data_samples,
-                                    self.num_classes - 1).to(masks.device)
-        elif cfg['restrict'] is not None:
-            keep = (probs > cfg['score_thr']).to(masks.dtype)
+        keep = classes_to_keep(cfg['restrict'], probs, data_samples,
+                               self.num_classes - 1, cfg['score_thr'])
         if keep is not None:
             keep = torch.cat([torch.ones_like(keep[:, :1]), keep], 1)
             masks = masks * keep[..., None, None]
         return masks, probs
-
-    def encode_decode(self, inputs: Tensor, batch_img_metas: List[dict],
-                      data_samples: OptSampleList = None) -> Tensor:
-        return self._seg_logits(inputs, data_samples)[0]
-
-    def predict(self, inputs: Tensor,
-                data_samples: OptSampleList = None) -> List[SegDataSample]:
-        seg_logits, probs = self._seg_logits(inputs, data_samples)
-        if data_samples is None:
-            shape = inputs.shape[2:]
-            data_samples = [
-                SegDataSample(metainfo=dict(
-                    ori_shape=shape, img_shape=shape, pad_shape=shape,
-                    padding_size=[0, 0, 0, 0]))
-                for _ in range(inputs.shape[0])
-            ]
-        results = self.postprocess_result(seg_logits, data_samples)
-        for sample, p in zip(results, probs):
-            sample.set_data(dict(pred_img_scores=p))
-        return results

@@ -1,0 +1,57 @@
+"""What the mmwsss segmentors share at inference: masks + image scores."""
+from __future__ import annotations
+
+from typing import List, Optional
+
+from mmseg.structures import SegDataSample
+from mmseg.utils import OptSampleList
+from torch import Tensor
+
+from ..heads.cam_head import stack_img_labels
+
+
+def classes_to_keep(mode: Optional[str], scores: Tensor,
+                    data_samples: OptSampleList, num_fg: int,
+                    score_thr: float) -> Optional[Tensor]:
+    """The ``(N, C_fg)`` 0/1 mask of the classes an inference keeps.
+
+    ``'gt'``: the image labels when every sample carries them (else as
+    ``'pred'``); ``'pred'``: ``scores > score_thr``; ``None``: all (returns
+    None).
+    """
+    if mode is None:
+        return None
+    if mode == 'gt' and data_samples is not None and all(
+            'gt_img_labels' in s for s in data_samples):
+        return stack_img_labels(data_samples, num_fg).to(scores.device)
+    return (scores > score_thr).to(scores.dtype)
+
+
+class ScoredPredictMixin:
+    """``encode_decode`` and ``predict`` for a segmentor whose
+    ``_seg_logits_and_scores(inputs, data_samples)`` returns ``seg_logits``
+    and per-image class scores; the scores go to ``pred_img_scores`` (read
+    by :class:`~mmwsss.evaluation.MultiLabelMAPMetric`)."""
+
+    def encode_decode(self, inputs: Tensor, batch_img_metas: List[dict],
+                      data_samples: OptSampleList = None) -> Tensor:
+        return self._seg_logits_and_scores(inputs, data_samples)[0]
+
+    def predict(self, inputs: Tensor,
+                data_samples: OptSampleList = None) -> List[SegDataSample]:
+        seg_logits, scores = self._seg_logits_and_scores(inputs, data_samples)
+        if data_samples is None:
+            shape = inputs.shape[2:]
+            data_samples = [
+                SegDataSample(metainfo=dict(
+                    ori_shape=shape, img_shape=shape, pad_shape=shape,
+                    padding_size=[0, 0, 0, 0]))
+                for _ in range(inputs.shape[0])
+            ]
+        results = self.postprocess_result(seg_logits, data_samples)
+        for sample, score in zip(results, scores):
+            sample.set_data(dict(pred_img_scores=score))
+        return results
+
+
+__all__ = ['classes_to_keep', 'ScoredPredictMixin']
