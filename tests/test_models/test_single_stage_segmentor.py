@@ -103,7 +103,8 @@ def test_inference_modes(repo_root):
     x = torch.randn(2, 3, 64, 64)
     for cfg in (dict(), dict(scales=(0.75, 1.0), flip=True),
                 dict(use_pamr=True), dict(restrict='gt'),
-                dict(restrict=None)):
+                dict(restrict=None),
+                dict(crf=dict(type='DenseCRF', preset='deeplab'))):
         model = build(repo_root, **cfg).eval()
         with torch.no_grad():
             out = model.predict(x, samples(2, (64, 64)))
@@ -135,3 +136,15 @@ def test_train_tool_with_warmup(repo_root, tiny_synthetic, tmp_path):
     seg = [float(v) for v in re.findall(r'loss_seg: ([\d.]+)', out)]
     assert len(seg) == 4 and seg[0] == 0 and seg[1] == 0
     assert re.search(r'mIoU: \d', out) and re.search(r'cls/mAP: \d', out)
+
+    # the trained model as a pseudo-label generator for the mmseg stage:
+    # masks of the training split, classes from the GT image labels
+    pred = tmp_path / 'pseudo'
+    run_tool(repo_root, 'tools/test.py', CFG,
+             str(tmp_path / 'work' / 'iter_4.pth'), '--out', str(pred),
+             '--cfg-options', *opts, 'model.test_cfg.restrict=gt',
+             'test_dataloader.dataset.ann_file='
+             'ImageSets/Segmentation/train.txt')
+    names = open(osp.join(tiny_synthetic, 'ImageSets', 'Segmentation',
+                          'train.txt')).read().split()
+    assert sorted(p.stem for p in pred.glob('*.png')) == sorted(names)

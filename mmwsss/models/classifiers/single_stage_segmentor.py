@@ -58,7 +58,9 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
             (1, 2, 4, 8, 12, 24), ``seg_loss_weight`` (1).
         test_cfg: ``scales`` ((1.0,)), ``flip`` (False), ``bg_power`` (3),
             ``restrict`` ('pred'), ``score_thr`` (0.1), ``use_pamr``
-            (False).
+            (False), ``crf`` (None, or e.g. ``dict(type='DenseCRF',
+            preset='deeplab')``: applied to the masks after the background
+            power, before the classes are filtered).
     """
 
     def __init__(self,
@@ -83,7 +85,8 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
             pamr_dilations=(1, 2, 4, 8, 12, 24), seg_loss_weight=1.0)
         self.train_cfg.update(train_cfg or {})
         self.test_cfg = dict(scales=(1.0, ), flip=False, bg_power=3.0,
-                             restrict='pred', score_thr=0.1, use_pamr=False)
+                             restrict='pred', score_thr=0.1, use_pamr=False,
+                             crf=None)
         self.test_cfg.update(test_cfg or {})
         if self.test_cfg['restrict'] not in ('gt', 'pred', None):
             raise ValueError('test_cfg.restrict must be gt, pred or None, '
@@ -173,6 +176,18 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
             probs.append(p)
         return torch.stack(masks).mean(0), torch.stack(probs).mean(0)
 
+    def _crf(self, inputs: Tensor, masks: Tensor, crf: dict) -> Tensor:
+        """Dense CRF (:class:`~mmwsss.models.DenseCRF` config) per image on
+        the de-normalised input, on CPU/numpy."""
+        refiner = MODELS.build(crf)
+        images = self._raw_image(inputs).clamp(0, 255).byte()
+        out = []
+        for img, m in zip(images, masks):
+            q = refiner(img.permute(1, 2, 0).cpu().numpy(),
+                        m.float().cpu().numpy())
+            out.append(torch.from_numpy(q).to(masks))
+        return torch.stack(out)
+
     def _seg_logits_and_scores(
             self, inputs: Tensor,
             data_samples: OptSampleList) -> Tuple[Tensor, Tensor]:
@@ -184,6 +199,8 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
                          self.train_cfg['pamr_dilations'])
         masks = masks.clone()
         masks[:, 0] = masks[:, 0].pow(cfg['bg_power'])
+        if cfg.get('crf'):
+            masks = self._crf(inputs, masks, cfg['crf'])
         keep = classes_to_keep(cfg['restrict'], probs, data_samples,
                                self.num_classes - 1, cfg['score_thr'])
         if keep is not None:
