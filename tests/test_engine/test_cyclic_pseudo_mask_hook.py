@@ -105,15 +105,15 @@ def test_cycle_switches_masks_disables_pus_and_resumes(repo_root,
     pred = str(tmp_path / 'pred')
     out = run_tool(repo_root, 'tools/predict_pseudo_labels.py', cfg,
                    osp.join(work, 'iter_4.pth'), '--out', pred,
-                   '--scales', '1.0', '--shard', '0/2')
+                   '--scales', '1.0', '--shard', '0/2', extra_path=tmp_path)
     assert f'wrote {len(names[0::2])} masks' in out
     out = run_tool(repo_root, 'tools/predict_pseudo_labels.py', cfg,
                    osp.join(work, 'iter_4.pth'), '--out', pred,
-                   '--scales', '1.0', '--shard', '1/2')
+                   '--scales', '1.0', '--shard', '1/2', extra_path=tmp_path)
     assert sorted(os.listdir(pred)) == files
     again = run_tool(repo_root, 'tools/predict_pseudo_labels.py', cfg,
                      osp.join(work, 'iter_4.pth'), '--out', pred,
-                     '--scales', '1.0')
+                     '--scales', '1.0', extra_path=tmp_path)
     assert 'wrote 0 masks' in again           # resumable: all finished
 
 

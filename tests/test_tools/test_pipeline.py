@@ -48,7 +48,16 @@ def test_quick_pipeline_end_to_end(repo_root, tmp_path):
               '--bg-threshold', '0.3', *opt)
     assert 'mIoU' in out
     summary = json.load(open(tmp_path / 'pl' / 'summary.json'))
-    assert summary['images'] == 24 and summary['settings']['crf'] is None
+    assert summary['images'] == 24 and summary['settings']['refiners'] == []
+    assert summary['settings']['bg_threshold'] == 0.3
+    # the PMM rule from a config's pseudo_label_cfg (PPMG)
+    ppmg_cfg = 'configs/pmm/ppmg_a11-s0.3-t0.05_synthetic.py'
+    out = run_tool(repo_root, 'tools/make_pseudo_labels.py', ppmg_cfg,
+                   '--cams', osp.join(work, 'cams'), '--out',
+                   str(tmp_path / 'ppmg'), *opt)
+    summary = json.load(open(tmp_path / 'ppmg' / 'summary.json'))
+    assert summary['settings']['generator']['type'] == 'PPMG'
+    assert summary['images'] == 24 and summary['coverage'] == 1.0
     ckpt = osp.join(work, 'cam', 'iter_4.pth')
     out = run_tool(repo_root, 'tools/gen_cams.py', cfg, ckpt, '--out',
               str(tmp_path / 'c2'), '--scales', '1.0', '--restrict', 'pred',
