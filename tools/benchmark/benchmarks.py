@@ -87,30 +87,32 @@ def _crf_setup(variant, work):
     return items, int(nproc[0]), work
 
 
-def _crf_run(state):
+def _labels_run(state, **rule):
     import shutil
 
     from mmwsss.apis import make_pseudo_labels
     items, nproc, work = state
     out = osp.join(work, 'out')
     shutil.rmtree(out, ignore_errors=True)
-    make_pseudo_labels(items, out, 21, [[0, 0, 0]] * 21, bg_alpha=4.0,
-                       refiners=[dict(type='DenseCRF', preset='psa')],
-                       nproc=nproc, show_progress=False)
+    make_pseudo_labels(items, out, 21, [[0, 0, 0]] * 21, nproc=nproc,
+                       show_progress=False, **rule)
     return len(items)
+
+
+def _crf_run(state):
+    return _labels_run(state, bg_alpha=4.0,
+                       refiners=[dict(type='DenseCRF', preset='psa')])
 
 
 def _ppmg_run(state):
-    import shutil
+    return _labels_run(state, generator=dict(type='PPMG'))
 
-    from mmwsss.apis import make_pseudo_labels
-    items, nproc, work = state
-    out = osp.join(work, 'out')
-    shutil.rmtree(out, ignore_errors=True)
-    make_pseudo_labels(items, out, 21, [[0, 0, 0]] * 21,
-                       generator=dict(type='PPMG'), nproc=nproc,
-                       show_progress=False)
-    return len(items)
+
+def _labels_bench(title, size, run):
+    """A pseudo-label benchmark: 1 vs 2 worker processes."""
+    return dict(title=title, unit='images/s',
+                variants=[f'{size}/1 process', f'{size}/2 processes'],
+                setup=_crf_setup, run=run)
 
 
 # ---------------------------------------------------------------- PAMR
@@ -180,28 +182,18 @@ BENCHMARKS = {
         variants=['single-scale', 'scales 0.5-2.0 + flip',
                   'multi-crop 0.75-2.0, crop 96, stride 64 + flip'],
         setup=_cam_setup, run=_cam_run),
-    'crf_pseudo_labels_128': dict(
-        title='CRF pseudo-labels (psa preset), 128 px, 3 classes',
-        unit='images/s',
-        variants=['128px/1 process', '128px/2 processes'],
-        setup=_crf_setup, run=_crf_run),
-    'crf_pseudo_labels_voc': dict(
-        title='CRF pseudo-labels (psa preset), 500x375 (VOC size), '
-        '3 classes',
-        unit='images/s',
-        variants=['voc/1 process', 'voc/2 processes'],
-        setup=_crf_setup, run=_crf_run),
-    'ppmg_pseudo_labels_128': dict(
-        title='PPMG pseudo-labels (CVS + one 2-label CRF per class, PMM '
-        'preset), 128 px, 3 classes',
-        unit='images/s',
-        variants=['128px/1 process', '128px/2 processes'],
-        setup=_crf_setup, run=_ppmg_run),
-    'ppmg_pseudo_labels_voc': dict(
-        title='PPMG pseudo-labels, 500x375 (VOC size), 3 classes',
-        unit='images/s',
-        variants=['voc/1 process', 'voc/2 processes'],
-        setup=_crf_setup, run=_ppmg_run),
+    'crf_pseudo_labels_128': _labels_bench(
+        'CRF pseudo-labels (psa preset), 128 px, 3 classes', '128px',
+        _crf_run),
+    'crf_pseudo_labels_voc': _labels_bench(
+        'CRF pseudo-labels (psa preset), 500x375 (VOC size), 3 classes',
+        'voc', _crf_run),
+    'ppmg_pseudo_labels_128': _labels_bench(
+        'PPMG pseudo-labels (CVS + one 2-label CRF per class, PMM preset), '
+        '128 px, 3 classes', '128px', _ppmg_run),
+    'ppmg_pseudo_labels_voc': _labels_bench(
+        'PPMG pseudo-labels, 500x375 (VOC size), 3 classes', 'voc',
+        _ppmg_run),
     'pamr': dict(
         title='PAMR (10 iterations, dilations 1-24, 21 classes, batch 1)',
         unit='calls/s',
