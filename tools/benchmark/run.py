@@ -86,7 +86,10 @@ def main():
         f'{versions()}. Median of {args.repeats} runs (min-max in '
         'brackets), each in a fresh process; peak memory is the largest '
         'resident set of the process and its workers. Ratios compare '
-        'variants measured in the same run against the first (baseline).',
+        'variants measured in the same run against the first (baseline). '
+        'Pseudo-label rows include the start-up of the worker processes '
+        '(spawned; each imports torch and mmseg, a few seconds), as a real '
+        'run does; they use 400 (128 px) or 40 (500x375) images.',
         ''
     ]
     for name in names:
