@@ -101,7 +101,15 @@ class CAMClassifier(ScoredPredictMixin, BaseSegmentor):
 
     def loss(self, inputs: Tensor,
              data_samples: List[SegDataSample]) -> Dict[str, Tensor]:
-        return self.cam_head.loss(self.extract_feat(inputs), data_samples)
+        image = None
+        if len(getattr(self.cam_head, 'cam_losses', [])):
+            pre = self.data_preprocessor
+            image = inputs
+            if getattr(pre, 'mean', None) is not None:
+                image = inputs * pre.std + pre.mean
+            image = (image / 255.0).clamp(0, 1)
+        return self.cam_head.loss(self.extract_feat(inputs), data_samples,
+                                  image)
 
     def class_scores(self, raw_cams: Tensor) -> Tensor:
         """``sigmoid(pool(M))``: per-class probabilities ``(N, C_fg)``."""

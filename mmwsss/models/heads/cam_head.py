@@ -51,6 +51,9 @@ class CAMHead(BaseModule):
         dropout_ratio: Dropout on the features before the classifier.
         pooling: ``'gap'`` (global average) or ``'gmp'`` (global max).
         loss_cls: The classification loss config.
+        cam_losses: Losses on the raw CAMs, each called as
+            ``loss(cams, labels, image)`` (e.g. HFPL's ``ISLLoss``,
+            ``FSLLoss``); ``image`` is the input in RGB [0, 1].
     """
 
     def __init__(self,
@@ -59,6 +62,7 @@ class CAMHead(BaseModule):
                  dropout_ratio: float = 0.0,
                  pooling: str = 'gap',
                  loss_cls: Optional[dict] = None,
+                 cam_losses: Optional[List[dict]] = None,
                  init_cfg: Optional[dict] = dict(
                      type='Normal', std=0.01, layer='Conv2d')) -> None:
         super().__init__(init_cfg=init_cfg)
@@ -76,6 +80,8 @@ class CAMHead(BaseModule):
         self.classifier = nn.Conv2d(in_channels, self.num_fg, 1, bias=False)
         self.loss_cls = MODELS.build(
             loss_cls or dict(type='MultiLabelSoftMarginLoss'))
+        self.cam_losses = nn.ModuleList(
+            [MODELS.build(c) for c in (cam_losses or [])])
 
     def forward(self, feat: Tensor) -> Tensor:
         """Raw CAMs ``(N, C_fg, h, w)``."""
@@ -87,8 +93,12 @@ class CAMHead(BaseModule):
             return cams.mean(dim=(2, 3))
         return cams.amax(dim=(2, 3))
 
-    def loss(self, feat: Tensor,
-             data_samples: List[SegDataSample]) -> Dict[str, Tensor]:
+    def loss(self, feat: Tensor, data_samples: List[SegDataSample],
+             image: Optional[Tensor] = None) -> Dict[str, Tensor]:
         labels = stack_img_labels(data_samples, self.num_fg).to(feat.device)
-        scores = self.pool(self.forward(feat))
-        return {self.loss_cls.loss_name: self.loss_cls(scores, labels)}
+        cams = self.forward(feat)
+        losses = {self.loss_cls.loss_name:
+                  self.loss_cls(self.pool(cams), labels)}
+        for loss in self.cam_losses:
+            losses[loss.loss_name] = loss(cams, labels, image)
+        return losses

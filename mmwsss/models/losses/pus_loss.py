@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from typing import Optional, Tuple
 
-import torch
 import torch.nn as nn
 from mmseg.models.losses.utils import weight_reduce_loss
 from mmseg.registry import MODELS
