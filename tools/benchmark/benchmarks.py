@@ -144,7 +144,8 @@ SINGLE_STAGE_CONFIG = osp.join(
 def _step_setup(variant, work):
     import torch
     from mmseg.structures import SegDataSample
-    path = CAM_CONFIG if variant.startswith('CAM') else SINGLE_STAGE_CONFIG
+    path = (HFPL_CONFIG if 'ISL' in variant else CAM_CONFIG
+            if variant.startswith('CAM') else SINGLE_STAGE_CONFIG)
     model = _build_model(path)
     model.init_weights()
     model.train()
@@ -175,6 +176,33 @@ def _step_run(state):
     return steps * 16
 
 
+# ---------------------------------------------------------------- FSL
+def _fsl_setup(variant, work):
+    import torch
+
+    import mmwsss  # noqa: F401
+    torch.manual_seed(0)
+    r = torch.rand(8, 21, 56, 56)
+    img = torch.rand(8, 3, 56, 56)
+    return variant, r, img
+
+
+def _fsl_run(state):
+    from mmwsss.models.losses.hfpl_ops import (
+        feature_similarity_loss, feature_similarity_loss_dense)
+    variant, r, img = state
+    fn = feature_similarity_loss_dense if variant.startswith('dense') \
+        else feature_similarity_loss
+    for _ in range(2):
+        fn(r, img)
+    return 2
+
+
+HFPL_CONFIG = osp.join(
+    HERE, 'configs', 'hfpl',
+    'cam_r18-w32-d16_1xb16-1500it_synthetic-128x128_isl-fsl.py')
+
+
 BENCHMARKS = {
     'cam_inference': dict(
         title='CAM inference, 128 px, batch 1 (CPU CAM classifier)',
@@ -203,7 +231,14 @@ BENCHMARKS = {
         title='Training step, batch 16 at 128 px, half-width ResNet-18 '
         '(CPU)',
         unit='images/s',
-        variants=['CAM classifier', 'single-stage, classification warm-up',
+        variants=['CAM classifier', 'CAM classifier + ISL + FSL (HFPL)',
+                  'single-stage, classification warm-up',
                   'single-stage, full (PAMR + pseudo-GT + seg loss)'],
         setup=_step_setup, run=_step_run),
+    'fsl': dict(
+        title='FSL loss (HFPL) forward, 56x56, batch 8, 21 channels',
+        unit='calls/s',
+        variants=['dense (all (HW)^2 pairs)',
+                  'windowed (R = 19, relative error <= 1e-3)'],
+        setup=_fsl_setup, run=_fsl_run),
 }

@@ -68,6 +68,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--only', nargs='+')
     parser.add_argument('--repeats', type=int, default=3)
+    parser.add_argument('--merge', action='store_true',
+                        help='keep the sections of the existing table for '
+                        'the benchmarks not run now')
     parser.add_argument('--child', nargs=2, help=argparse.SUPPRESS)
     parser.add_argument('--out', default=osp.join(HERE, 'docs',
                                                   'benchmarks.md'))
@@ -92,8 +95,20 @@ def main():
         'run does; they use 400 (128 px) or 40 (500x375) images.',
         ''
     ]
-    for name in names:
+    old = {}
+    if args.merge and osp.isfile(args.out):
+        title = None
+        for line in open(args.out).read().splitlines():
+            if line.startswith('## '):
+                title = line[3:]
+                old[title] = [line]
+            elif title is not None:
+                old[title].append(line)
+    for name in BENCHMARKS:
         bench = BENCHMARKS[name]
+        if name not in names:
+            lines += old.get(bench['title'], [])
+            continue
         rows, base = [], None
         for variant in bench['variants']:
             print(f'{name}: {variant} ...', flush=True)
