@@ -19,12 +19,10 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import mmwsss  # noqa: E402,F401
 from mmengine.config import DictAction  # noqa: E402
-from mmengine.dist import get_dist_info, init_dist  # noqa: E402
-from mmengine.runner import load_checkpoint  # noqa: E402
-from mmseg.registry import MODELS  # noqa: E402
 
 from mmwsss.apis import generate_cams  # noqa: E402
-from mmwsss.apis.config_utils import build_dataset, load_config  # noqa: E402
+from mmwsss.apis.config_utils import (build_dataset, load_config,  # noqa: E402,E501
+                                      load_model, resolve_shard)
 
 
 def parse_args():
@@ -52,10 +50,7 @@ def parse_args():
 def main():
     args = parse_args()
     cfg = load_config(args.config, args.cfg_options)
-    k, n = (int(v) for v in args.shard.split('/'))
-    if args.launcher != 'none':
-        init_dist(args.launcher)
-        k, n = get_dist_info()
+    k, n = resolve_shard(args.shard, args.launcher)
     test_cfg = cfg.model.setdefault('test_cfg', {})
     for key in ('scales', 'aggregate', 'score_thr'):
         if getattr(args, key) is not None:
@@ -65,9 +60,7 @@ def main():
     if args.restrict is not None:
         test_cfg['restrict'] = None if args.restrict == 'none' \
             else args.restrict
-    model = MODELS.build(cfg.model)
-    load_checkpoint(model, args.checkpoint, map_location='cpu')
-    model.to(args.device)
+    model = load_model(cfg, args.checkpoint, args.device)
     # images and image labels only: pixel masks are never read here
     dataset = build_dataset(cfg, 'test_dataloader', args.split_file, [
         dict(type='LoadImageFromFile'),

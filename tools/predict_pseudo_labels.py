@@ -23,12 +23,10 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import mmwsss  # noqa: E402,F401
 from mmengine.config import DictAction  # noqa: E402
-from mmengine.dist import get_dist_info, init_dist  # noqa: E402
-from mmengine.runner import load_checkpoint  # noqa: E402
-from mmseg.registry import MODELS  # noqa: E402
 
-from mmwsss.apis import predict_pseudo_masks, seg_map_target  # noqa: E402
-from mmwsss.apis.config_utils import build_dataset, load_config  # noqa: E402
+from mmwsss.apis import predict_pseudo_masks, relabel_items  # noqa: E402
+from mmwsss.apis.config_utils import (build_dataset, load_config,  # noqa: E402,E501
+                                      load_model, resolve_shard)
 
 
 def parse_args():
@@ -53,20 +51,10 @@ def parse_args():
 def main():
     args = parse_args()
     cfg = load_config(args.config, args.cfg_options)
-    k, n = (int(v) for v in args.shard.split('/'))
-    if args.launcher != 'none':
-        init_dist(args.launcher)
-        k, n = get_dist_info()
-    model = MODELS.build(cfg.model)
-    load_checkpoint(model, args.checkpoint, map_location='cpu')
-    model.to(args.device)
+    k, n = resolve_shard(args.shard, args.launcher)
+    model = load_model(cfg, args.checkpoint, args.device)
     dataset = build_dataset(cfg, args.dataset, args.split_file)
-    prefix = dataset.data_prefix.get('seg_map_path', '')
-    items = []
-    for i in range(len(dataset)):
-        info = dataset.get_data_info(i)
-        items.append(dict(img_path=info['img_path'],
-                          out_path=seg_map_target(info, args.out, prefix)))
+    items = relabel_items(dataset, args.out)
     os.makedirs(args.out, exist_ok=True)
     crf = dict(type='DenseCRF', preset=args.crf) if args.crf else None
     written = predict_pseudo_masks(

@@ -3,7 +3,7 @@ file paths of a pipeline stage."""
 from __future__ import annotations
 
 import os.path as osp
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 from mmengine.config import Config
 
@@ -17,6 +17,27 @@ def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
         cfg.merge_from_dict(cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmseg'))
     return cfg
+
+
+def load_model(cfg: Config, checkpoint: str, device: str = 'cpu'):
+    """``cfg.model`` built from mmseg's registry with ``checkpoint`` loaded,
+    on ``device``."""
+    from mmengine.runner import load_checkpoint
+    from mmseg.registry import MODELS
+    model = MODELS.build(cfg.model)
+    load_checkpoint(model, checkpoint, map_location='cpu')
+    return model.to(device)
+
+
+def resolve_shard(shard: str, launcher: str = 'none') -> Tuple[int, int]:
+    """``(k, n)`` from ``--shard K/N``, or this rank of a distributed launch
+    (``--launcher pytorch|slurm``, which also initialises it)."""
+    if launcher != 'none':
+        from mmengine.dist import get_dist_info, init_dist
+        init_dist(launcher)
+        return get_dist_info()
+    k, n = (int(v) for v in shard.split('/'))
+    return k, n
 
 
 def build_dataset(cfg: Config,

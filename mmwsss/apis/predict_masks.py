@@ -65,6 +65,19 @@ def seg_map_target(info: dict, out_dir: str, seg_prefix: str) -> str:
     return osp.join(out_dir, rel)
 
 
+def relabel_items(dataset, out_dir: str) -> List[Dict[str, str]]:
+    """``dict(img_path, out_path)`` per item of ``dataset``, each new mask
+    at :func:`seg_map_target` under ``out_dir`` (item order kept)."""
+    dataset.full_init()
+    prefix = dataset.data_prefix.get('seg_map_path', '')
+    items = []
+    for i in range(len(dataset)):
+        info = dataset.get_data_info(i)
+        items.append(dict(img_path=info['img_path'],
+                          out_path=seg_map_target(info, out_dir, prefix)))
+    return items
+
+
 def predict_pseudo_masks(model,
                          items: List[Dict[str, str]],
                          palette: Sequence[Sequence[int]],

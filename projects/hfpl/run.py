@@ -22,11 +22,10 @@ import mmwsss  # noqa: E402,F401
 import numpy as np  # noqa: E402
 from mmengine.config import Config  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
-from mmengine.runner import load_checkpoint  # noqa: E402
-from mmseg.registry import MODELS  # noqa: E402
 
 from mmwsss.apis import generate_cams, make_pseudo_labels  # noqa: E402
-from mmwsss.apis.config_utils import build_dataset, stage_items  # noqa: E402
+from mmwsss.apis.config_utils import (build_dataset, load_model,  # noqa: E402,E501
+                                      stage_items)
 from mmwsss.evaluation.boundary_f import (boundary_counts,  # noqa: E402
                                           boundary_f_from_counts)
 from mmwsss.evaluation.pseudo_label_eval import (eval_cam_dir,  # noqa: E402
@@ -59,8 +58,7 @@ def main():
                         ('isl', '+ ISL (lambda 0.2)'),
                         ('fsl', '+ FSL'), ('isl-fsl', '+ ISL + FSL')):
         ckpt = getattr(args, name.replace('-', '_'))
-        model = MODELS.build(cfg.model)
-        load_checkpoint(model, ckpt, map_location='cpu')
+        model = load_model(cfg, ckpt)
         model.test_cfg.update(scales=(1.0, ), flip=False, restrict='gt')
         cam_dir = osp.join(args.work_dir, 'eval', name, 'cams')
         generate_cams(model, ds, cam_dir, num_overlays=0,

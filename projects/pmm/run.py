@@ -29,10 +29,10 @@ sys.path.insert(0, HERE)
 import mmwsss  # noqa: E402,F401
 from mmengine.config import Config  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
-from mmengine.runner import load_checkpoint  # noqa: E402
 
 from mmwsss.apis import generate_cams, make_pseudo_labels  # noqa: E402
-from mmwsss.apis.config_utils import build_dataset, stage_items  # noqa: E402
+from mmwsss.apis.config_utils import (build_dataset, load_model,  # noqa: E402,E501
+                                      stage_items)
 from mmwsss.apis.pipeline import (StageTimer, point_config_at,  # noqa: E402
                                   train_or_load)
 from mmwsss.datasets.synthetic import preset, write_synthetic_dataset  # noqa: E402,E501
@@ -102,10 +102,7 @@ def main():
     init_default_scope('mmseg')
     with stage('2 CAM classifier'):
         if args.cam_checkpoint:
-            from mmseg.registry import MODELS
-            model = MODELS.build(cfg.model)
-            load_checkpoint(model, args.cam_checkpoint, map_location='cpu')
-            model.eval()
+            model = load_model(cfg, args.cam_checkpoint).eval()
         else:
             runner, _ = train_or_load(cfg)
             model = runner.model

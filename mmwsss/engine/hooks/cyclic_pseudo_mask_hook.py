@@ -106,7 +106,7 @@ class CyclicPseudoMaskHook(Hook):
 
     def _cycle(self, runner, k: int, restart_lr: bool) -> None:
         from mmwsss.apis.predict_masks import (predict_pseudo_masks,
-                                               seg_map_target)
+                                               relabel_items)
         loop = runner.train_loop
         dataset = loop.dataloader.dataset
         out = self.round_dir(runner, k)
@@ -115,18 +115,8 @@ class CyclicPseudoMaskHook(Hook):
             runner.model) else runner.model
         rank, world = get_dist_info()
         start = time.time()
-        all_targets, items = [], []
-        for ds in leaves:
-            ds.full_init()
-            prefix = ds.data_prefix.get('seg_map_path', '')
-            targets = []
-            for i in range(len(ds)):
-                info = ds.get_data_info(i)
-                target = seg_map_target(info, out, prefix)
-                targets.append(target)
-                items.append(dict(img_path=info['img_path'],
-                                  out_path=target))
-            all_targets.append(targets)
+        per_leaf = [relabel_items(ds, out) for ds in leaves]
+        items = [it for leaf in per_leaf for it in leaf]
         if len(set(i['out_path'] for i in items)) != len(items):
             raise ValueError(f'{self.__class__.__name__}: two training items '
                              f'map to the same mask file under {out}')
@@ -139,8 +129,8 @@ class CyclicPseudoMaskHook(Hook):
             crf=self.crf, rank=rank, world_size=world,
             show_progress=rank == 0)
         barrier()
-        for ds, targets in zip(leaves, all_targets):
-            redirect_seg_maps(ds, targets)
+        for ds, leaf in zip(leaves, per_leaf):
+            redirect_seg_maps(ds, [it['out_path'] for it in leaf])
         self._restart_loader(loop)
         if self.disable_pus:
             from mmwsss.models.losses import PUSLoss

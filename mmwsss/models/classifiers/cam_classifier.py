@@ -15,7 +15,8 @@ from torch import Tensor
 from ..utils.cam_ops import (aggregate_cams, cams_to_seg_logits,
                              normalize_cams, restrict_cams)
 from ..utils.multi_crop import multi_crop_windows
-from .scored_predict import ScoredPredictMixin, classes_to_keep
+from .scored_predict import (ScoredPredictMixin, classes_to_keep,
+                             raw_images)
 
 
 @MODELS.register_module()
@@ -103,11 +104,8 @@ class CAMClassifier(ScoredPredictMixin, BaseSegmentor):
              data_samples: List[SegDataSample]) -> Dict[str, Tensor]:
         image = None
         if len(getattr(self.cam_head, 'cam_losses', [])):
-            pre = self.data_preprocessor
-            image = inputs
-            if getattr(pre, 'mean', None) is not None:
-                image = inputs * pre.std + pre.mean
-            image = (image / 255.0).clamp(0, 1)
+            image = (raw_images(inputs, self.data_preprocessor) /
+                     255.0).clamp(0, 1)
         return self.cam_head.loss(self.extract_feat(inputs), data_samples,
                                   image)
 

@@ -27,6 +27,16 @@ def classes_to_keep(mode: Optional[str], scores: Tensor,
     return (scores > score_thr).to(scores.dtype)
 
 
+def raw_images(inputs: Tensor, data_preprocessor) -> Tensor:
+    """Undo the data preprocessor's normalisation: RGB in 0-255 (inputs are
+    returned as they are when the preprocessor does not normalise)."""
+    mean = getattr(data_preprocessor, 'mean', None)
+    std = getattr(data_preprocessor, 'std', None)
+    if mean is None or std is None:
+        return inputs
+    return inputs * std + mean
+
+
 class ScoredPredictMixin:
     """``encode_decode`` and ``predict`` for a segmentor whose
     ``_seg_logits_and_scores(inputs, data_samples)`` returns ``seg_logits``
@@ -54,4 +64,4 @@ class ScoredPredictMixin:
         return results
 
 
-__all__ = ['classes_to_keep', 'ScoredPredictMixin']
+__all__ = ['classes_to_keep', 'ScoredPredictMixin', 'raw_images']

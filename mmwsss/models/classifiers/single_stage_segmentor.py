@@ -16,7 +16,8 @@ from ..heads.cam_head import stack_img_labels
 from ..refiners.pamr import pamr
 from ..utils.single_stage_ops import (balanced_mask_ce, pseudo_gt_from_masks,
                                       single_stage_scores)
-from .scored_predict import ScoredPredictMixin, classes_to_keep
+from .scored_predict import (ScoredPredictMixin, classes_to_keep,
+                             raw_images)
 
 
 @MODELS.register_module()
@@ -114,15 +115,6 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
         return single_stage_scores(logits, eps=cfg['eps'],
                                    p=cfg['focal_p'], lam=cfg['focal_lambda'])
 
-    def _raw_image(self, inputs: Tensor) -> Tensor:
-        """Undo the data preprocessor's normalisation (RGB, 0-255)."""
-        pre = self.data_preprocessor
-        mean = getattr(pre, 'mean', None)
-        std = getattr(pre, 'std', None)
-        if mean is None or std is None:
-            return inputs
-        return inputs * std + mean
-
     def loss(self, inputs: Tensor,
              data_samples: List[SegDataSample]) -> Dict[str, Tensor]:
         logits = self._forward(inputs)
@@ -135,7 +127,8 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
             return losses
         cfg = self.train_cfg
         with torch.no_grad():
-            image = resize(self._raw_image(inputs), size=masks.shape[2:],
+            image = resize(raw_images(inputs, self.data_preprocessor),
+                           size=masks.shape[2:],
                            mode='bilinear', align_corners=True)
             refined = pamr(image, masks.detach(), cfg['pamr_iters'],
                            cfg['pamr_dilations'])
@@ -180,7 +173,8 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
         """Dense CRF (:class:`~mmwsss.models.DenseCRF` config) per image on
         the de-normalised input, on CPU/numpy."""
         refiner = MODELS.build(crf)
-        images = self._raw_image(inputs).clamp(0, 255).byte()
+        images = raw_images(inputs,
+                            self.data_preprocessor).clamp(0, 255).byte()
         out = []
         for img, m in zip(images, masks):
             q = refiner(img.permute(1, 2, 0).cpu().numpy(),
@@ -194,7 +188,7 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
         cfg = self.test_cfg
         masks, probs = self.infer_masks(inputs)
         if cfg['use_pamr']:
-            masks = pamr(self._raw_image(inputs), masks,
+            masks = pamr(raw_images(inputs, self.data_preprocessor), masks,
                          self.train_cfg['pamr_iters'],
                          self.train_cfg['pamr_dilations'])
         masks = masks.clone()

@@ -96,7 +96,11 @@ class PUSLoss(nn.Module):
                 self.loss, 'use_mask', False):
             raise ValueError('PUSLoss wraps a softmax cross-entropy; '
                              'use_sigmoid/use_mask are not supported')
+        # per-pixel values come out unweighted (the gate reads them); the
+        # inner weight is applied once, after the reduction
         self.loss_weight = float(getattr(self.loss, 'loss_weight', 1.0))
+        if hasattr(self.loss, 'loss_weight'):
+            self.loss.loss_weight = 1.0
         self.beta = beta
         self.kappa = kappa
         self.mode = mode
@@ -115,14 +119,8 @@ class PUSLoss(nn.Module):
                 reduction_override: Optional[str] = None,
                 ignore_index: int = -100,
                 **kwargs) -> Tensor:
-        inner_weight = self.loss.loss_weight
-        self.loss.loss_weight = 1.0
-        try:
-            pixel = self.loss(cls_score, label, None,
-                              reduction_override='none',
-                              ignore_index=ignore_index, **kwargs)
-        finally:
-            self.loss.loss_weight = inner_weight
+        pixel = self.loss(cls_score, label, None, reduction_override='none',
+                          ignore_index=ignore_index, **kwargs)
         self.last_active = False
         if self.enabled:
             pixel, self.last_active = pretended_underfitting(
