@@ -6,6 +6,7 @@ import torch
 from mmwsss.models.losses.hfpl_ops import (expected_isl,
                                            feature_similarity_loss,
                                            feature_similarity_loss_dense,
+                                           fsl_pair_weight,
                                            gating_input,
                                            importance_sampling_loss,
                                            isl_sampling_probs)
@@ -71,3 +72,30 @@ def test_fsl_zero_for_equal_predictions_and_absent_classes_ignored():
     cams2[:, 1] = torch.randn(12, 12) * 5         # an absent class changes
     b = feature_similarity_loss(gating_input(cams2, labels), img)
     assert torch.allclose(a, b)
+
+
+def test_fsl_two_pixels_by_hand():
+    """Two horizontally adjacent pixels, r differs by 1 in one channel,
+    colours by 0.3 in every channel: delta = 0.3, gate tanh(2.5 + ln(3/7))
+    = tanh(1.65270) = 0.92923, w = exp(-1/50) / (50 pi) = 0.0062401; both
+    ordered pairs, / (h w) = 2: L = -2 w (1/2) gate / 2 = -0.0028993."""
+    r = torch.tensor([[[[0., 1.]], [[0., 0.]]]])
+    img = torch.zeros(1, 3, 1, 2)
+    img[..., 1] = 0.3
+    gate = math.tanh(2.5 + math.log(0.3 / 0.7))
+    w = math.exp(-1 / 50) / (50 * math.pi)
+    assert abs(gate - 0.92923) < 1e-5 and abs(w - 0.0062401) < 1e-7
+    hand = -2 * w * 0.5 * gate / 2
+    assert abs(hand + 0.0028993) < 1e-7
+    for fn in (feature_similarity_loss, feature_similarity_loss_dense):
+        assert abs(fn(r, img).item() - hand) < 1e-8
+
+
+def test_fsl_pair_weights_are_a_normalised_gaussian():
+    """Summed over the plane, the pair weights of one pixel are ~1 for any
+    sigma (the authors' normalisation), so sigma does not rescale the loss."""
+    for sigma in (0.75, 2.0, 5.0):
+        rad = math.ceil(3.72 * sigma) + 3
+        d = torch.arange(-rad, rad + 1.).pow(2)
+        total = fsl_pair_weight(d[:, None] + d[None, :], sigma).sum()
+        assert abs(total.item() - 1) < 0.02

@@ -22,16 +22,28 @@ class FSLLoss(nn.Module):
     (default ``ceil(3.72 sigma)``: relative error <= 1e-3 against the dense
     formula, tested).
 
+    The spatial weight is the normalised Gaussian density (as in the
+    authors' code), so the loss is on the scale of ``1/2 |r_i - r_j|^2``.
+
     Args:
-        sigma: Spatial Gaussian (5 CAM pixels). mu: 2.5.
+        sigma: Spatial Gaussian in CAM pixels (5 on HFPL's 56 x 56 grid, i.e.
+            9 % of the side; scale it with the grid, see configs/hfpl).
+        mu: 2.5.
+        pool: Average-pool the CAMs by this factor first (e.g. 2 for
+            stride-4 logits, to reach HFPL's stride-8 grid); ``sigma`` is
+            then in pooled pixels.
         loss_weight: HFPL scales FSL by 0.1 for SIPE/MCTformer-like
             setups and 0.2 on COCO.
     """
 
     def __init__(self, sigma: float = 5.0, mu: float = 2.5,
-                 radius: Optional[int] = None, loss_weight: float = 1.0,
+                 radius: Optional[int] = None, pool: int = 1,
+                 loss_weight: float = 1.0,
                  loss_name: str = 'loss_fsl') -> None:
         super().__init__()
+        if pool < 1:
+            raise ValueError(f'FSLLoss.pool must be >= 1, got {pool}')
+        self.pool = pool
         self.sigma = sigma
         self.mu = mu
         self.radius = radius
@@ -43,8 +55,10 @@ class FSLLoss(nn.Module):
         if image is None:
             raise ValueError('FSLLoss needs the image (RGB in [0, 1]); use '
                              'it through CAMClassifier/CAMHead.cam_losses')
+        if self.pool > 1:
+            cams = F.avg_pool2d(cams, self.pool, ceil_mode=True)
         img = F.interpolate(image, size=cams.shape[2:], mode='bilinear',
-                            align_corners=False)
+                            align_corners=False).clamp(0, 1)
         r = gating_input(cams, labels)
         return self.loss_weight * feature_similarity_loss(
             r, img, self.sigma, self.mu, self.radius)

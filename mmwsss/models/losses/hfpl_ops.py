@@ -74,6 +74,24 @@ def gating_input(cams: Tensor, labels: Tensor, eps: float = 1e-5) -> Tensor:
     return torch.cat([bg, r], 1)
 
 
+def fsl_pair_weight(sq_dist, sigma: float):
+    """The spatial weight of a pixel pair: the 2-D Gaussian density
+    ``exp(-d^2 / (2 sigma^2)) / (2 pi sigma^2)`` (eq. 11).
+
+    Normalised as in the authors' implementation, so ``sum_j w_ij ~ 1`` away
+    from the border and the loss stays on the scale of ``1/2 |r_i - r_j|^2``
+    whatever ``sigma``; an unnormalised kernel makes FSL ``2 pi sigma^2``
+    (157 at sigma 5) times stronger.
+
+    Args:
+        sq_dist: Squared pixel distance ``d^2`` (float or tensor).
+    """
+    norm = 2 * math.pi * sigma**2
+    if isinstance(sq_dist, Tensor):
+        return torch.exp(-sq_dist / (2 * sigma**2)) / norm
+    return math.exp(-sq_dist / (2 * sigma**2)) / norm
+
+
 def _pair_term(ri: Tensor, rj: Tensor, xi: Tensor, xj: Tensor, mu: float,
                weight: float) -> Tensor:
     """``w 1/2 |r_i - r_j|^2 tanh(mu + logit(delta_ij))`` summed per image."""
@@ -89,12 +107,13 @@ def feature_similarity_loss_dense(r: Tensor, image: Tensor,
                                   mu: float = 2.5) -> Tensor:
     """FSL (eq. 9-13) over all ``(HW)^2`` pairs (the reference formula; for
     tests): ``-1/(HW) sum_ij w_ij 1/2 |r_i - r_j|^2 tanh(mu + logit(d_ij))``
-    with ``w_ij = exp(-|p_i - p_j|^2 / (2 sigma^2))`` and
-    ``d_ij = |x_i - x_j|_1 / 3``. Returns the batch mean."""
+    with the normalised Gaussian ``w_ij = exp(-|p_i - p_j|^2 / (2 sigma^2))
+    / (2 pi sigma^2)`` (:func:`fsl_pair_weight`) and ``d_ij = |x_i - x_j|_1
+    / 3``. Returns the batch mean."""
     n, c, h, w = r.shape
     ys, xs = torch.meshgrid(torch.arange(h), torch.arange(w), indexing='ij')
     pos = torch.stack([ys, xs], -1).reshape(-1, 2).to(r)
-    wgt = torch.exp(-torch.cdist(pos, pos).pow(2) / (2 * sigma**2))
+    wgt = fsl_pair_weight(torch.cdist(pos, pos).pow(2), sigma)
     rf, xf = r.flatten(2), image.flatten(2)               # (N, C, HW)
     diff = 0.5 * (rf[..., :, None] - rf[..., None, :]).pow(2).sum(1)
     delta = (xf[..., :, None] - xf[..., None, :]).abs().sum(1) / 3
@@ -126,7 +145,7 @@ def feature_similarity_loss(r: Tensor, image: Tensor, sigma: float = 5.0,
         for dx in range(-min(radius, w - 1), min(radius, w - 1) + 1):
             if dy == 0 and dx <= 0:
                 continue   # each unordered pair once; (0, 0) adds nothing
-            wgt = math.exp(-(dy * dy + dx * dx) / (2 * sigma**2))
+            wgt = fsl_pair_weight(float(dy * dy + dx * dx), sigma)
             ys, ye = 0, h - dy
             xs, xe = max(0, -dx), min(w, w - dx)
             a = (slice(None), slice(None), slice(ys, ye), slice(xs, xe))
