@@ -4,7 +4,9 @@
     python tools/eval_pseudo_labels.py CONFIG --cams DIR   # threshold sweep
 
 mIoU over the C+1 classes, accumulated over the whole split (255 ignored),
-with per-class IoU, precision and recall. --absent says how a class absent
+with per-class IoU, precision and recall, contour F (DAVIS boundary F-measure,
+mean over the foreground classes; for CAMs at the best threshold) and
+J&F = (mIoU + F) / 2 as in HFPL. --absent says how a class absent
 from both prediction and GT counts: 'nan' (mmseg: left out of the mean) or
 'zero' (psa/IRN reference code: counts as 0); the report states which. The
 literature evaluates pseudo-labels on VOC `train` (1,464 images): pass
@@ -25,11 +27,11 @@ from mmengine.config import DictAction  # noqa: E402
 
 from mmwsss.apis.config_utils import (build_dataset, load_config,  # noqa: E402
                                       stage_items)
-from mmwsss.apis.pseudo_labels import summarize_areas  # noqa: E402
-from mmwsss.evaluation.pseudo_label_eval import (eval_cam_dir,  # noqa: E402
-                                                 eval_label_dir,
-                                                 format_table, plot_sweep,
-                                                 sweep_summary)
+from mmwsss.apis.pseudo_labels import (summarize_areas,  # noqa: E402
+                                       summarize_contours)
+from mmwsss.evaluation.pseudo_label_eval import (  # noqa: E402
+    cam_dir_boundary_counts, eval_cam_dir, eval_label_dir,
+    format_table, plot_sweep, sweep_summary)
 from mmwsss.utils.io import atomic_write  # noqa: E402
 
 
@@ -63,14 +65,19 @@ def main():
     out_dir = args.out or src
     report = dict(source=src, images=len(pairs), absent_convention=args.absent)
     if args.pred:
-        areas = eval_label_dir(pairs, len(classes))
+        contours = np.zeros((4, len(classes)), np.int64)
+        areas = eval_label_dir(pairs, len(classes), contours=contours)
     else:
         sweep_areas = eval_cam_dir(pairs, len(classes), args.thresholds)
         sweep = sweep_summary(sweep_areas, args.thresholds, args.absent)
         report['sweep'] = sweep
         areas = sweep_areas[sweep['best_index']]
         plot_sweep(sweep, osp.join(out_dir, 'threshold_sweep.png'))
+        print('\ncontours at the best threshold')
+        contours = cam_dir_boundary_counts(pairs, len(classes),
+                                           sweep['best_threshold'])
     report.update(summarize_areas(areas, args.absent))
+    report.update(summarize_contours(contours, report['mIoU']))
     with atomic_write(osp.join(out_dir, 'eval.json'), 'w') as f:
         json.dump(report, f, indent=1)
     print()
@@ -81,7 +88,8 @@ def main():
     if args.cams:
         head += f' at background threshold {sweep["best_threshold"]:.2f}'
     print(f'{head}; precision {report["mPrecision"]:.2f}, recall '
-          f'{report["mRecall"]:.2f}; {conv}')
+          f'{report["mRecall"]:.2f}; contour F {report["F"]:.2f}, J&F '
+          f'{report["JF"]:.2f}; {conv}')
 
 
 if __name__ == '__main__':

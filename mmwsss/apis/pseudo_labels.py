@@ -8,6 +8,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 import torch
 
+from mmwsss.evaluation.boundary_f import (boundary_counts,
+                                          boundary_f_from_counts)
 from mmwsss.evaluation.functional import confusion_areas, iou_from_areas
 from mmwsss.utils.cam_io import load_cam_file
 from mmwsss.utils.io import is_complete, read_label_png, save_png
@@ -104,7 +106,7 @@ def _one(job: Tuple[str, str, str, Optional[str]]):
             generator=_WORKER['generator'])
         save_png(out_path, label, settings['palette'])
     hist = np.bincount(label.reshape(-1), minlength=256)
-    areas = None
+    areas = bcounts = None
     if gt_path is not None:
         gt = read_label_png(gt_path)
         if gt.shape != label.shape:
@@ -113,7 +115,8 @@ def _one(job: Tuple[str, str, str, Optional[str]]):
         areas = confusion_areas(torch.from_numpy(label.astype(np.int64)),
                                 torch.from_numpy(gt.astype(np.int64)),
                                 settings['num_classes']).numpy()
-    return hist, areas
+        bcounts = boundary_counts(label, gt, settings['num_classes'])
+    return hist, areas, bcounts
 
 
 def make_pseudo_labels(items: List[dict],
@@ -143,7 +146,8 @@ def make_pseudo_labels(items: List[dict],
     Returns:
         dict: The summary: images, label coverage (fraction of non-ignored
         pixels), class histogram (pixel fraction per class), and, where
-        ground truth is given, mIoU / per-class IoU, precision and recall.
+        ground truth is given, mIoU / per-class IoU, precision and recall,
+        contour F and J&F (:func:`summarize_contours`).
     """
     settings = dict(bg_threshold=bg_threshold, bg_alpha=bg_alpha,
                     refiners=list(refiners),
@@ -159,6 +163,7 @@ def make_pseudo_labels(items: List[dict],
             raise FileNotFoundError(f'CAM file not found: {cam_path}')
     hist = np.zeros(256, np.int64)
     areas = np.zeros((4, num_classes), np.int64)
+    bcounts = np.zeros((4, num_classes), np.int64)
     have_gt = all(j[3] is not None for j in jobs) and bool(jobs)
     bar = None
     if show_progress:
@@ -168,19 +173,21 @@ def make_pseudo_labels(items: List[dict],
         ctx = get_context('spawn')
         with ctx.Pool(nproc, _init_worker, (settings, )) as pool:
             results = pool.imap(_one, jobs, chunksize=4)
-            for h, a in results:
+            for h, a, b in results:
                 hist += h
                 if a is not None:
                     areas += a
+                    bcounts += b
                 if bar:
                     bar.update()
     else:
         _init_worker(settings)
         for job in jobs:
-            h, a = _one(job)
+            h, a, b = _one(job)
             hist += h
             if a is not None:
                 areas += a
+                bcounts += b
             if bar:
                 bar.update()
     total = max(int(hist.sum()), 1)
@@ -191,7 +198,19 @@ def make_pseudo_labels(items: List[dict],
                         for c in range(num_classes)})
     if have_gt:
         summary.update(summarize_areas(areas, absent))
+        summary.update(summarize_contours(bcounts, summary['mIoU']))
     return summary
+
+
+def summarize_contours(bcounts: np.ndarray, miou: float) -> dict:
+    """Contour F (mean over the foreground classes) and J&F = (mIoU + F)
+    / 2 (HFPL), in percent, from summed boundary counts
+    (:func:`~mmwsss.evaluation.boundary_f.boundary_counts`)."""
+    res = boundary_f_from_counts(bcounts)
+    f = res['F'] * 100
+    return dict(F=float(f), JF=float((miou + f) / 2),
+                F_per_class=[None if np.isnan(v) else float(v * 100)
+                             for v in res['F_per_class']])
 
 
 def summarize_areas(areas: np.ndarray, absent: str = 'nan') -> dict:

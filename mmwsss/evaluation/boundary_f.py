@@ -10,12 +10,17 @@ import numpy as np
 
 
 def mask_boundary(mask: np.ndarray) -> np.ndarray:
-    """1-pixel boundary of a binary mask: pixels of the mask with a
-    4-neighbour outside it (the image border does not count as outside)."""
+    """1-pixel boundary map of a binary mask, as DAVIS's ``seg2bmap``
+    (Martin et al.): a pixel is marked when it differs from its right, lower
+    or lower-right neighbour, i.e. boundaries sit half a pixel towards the
+    origin and may fall on either side of the edge. The image border is not
+    a boundary."""
     m = np.asarray(mask, bool)
-    pad = np.pad(m, 1, mode='edge')
-    inner = (pad[:-2, 1:-1] & pad[2:, 1:-1] & pad[1:-1, :-2] & pad[1:-1, 2:])
-    return m & ~inner
+    b = np.zeros_like(m)
+    b[:, :-1] |= m[:, :-1] ^ m[:, 1:]
+    b[:-1, :] |= m[:-1, :] ^ m[1:, :]
+    b[:-1, :-1] |= m[:-1, :-1] ^ m[1:, 1:]
+    return b
 
 
 def boundary_tolerance(shape: Sequence[int], ratio: float = 0.008) -> int:
@@ -23,28 +28,46 @@ def boundary_tolerance(shape: Sequence[int], ratio: float = 0.008) -> int:
     return int(math.ceil(ratio * math.hypot(shape[0], shape[1])))
 
 
+def _disk(radius: int) -> np.ndarray:
+    """Euclidean disk ``x^2 + y^2 <= r^2`` (skimage's ``disk``)."""
+    r = np.arange(-radius, radius + 1)
+    return (r[:, None]**2 + r[None, :]**2 <= radius**2).astype(np.uint8)
+
+
 def _dilate(b: np.ndarray, radius: int) -> np.ndarray:
     if radius <= 0:
         return b
-    k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE,
-                                  (2 * radius + 1, 2 * radius + 1))
-    return cv2.dilate(b.astype(np.uint8), k).astype(bool)
+    return cv2.dilate(b.astype(np.uint8), _disk(radius)).astype(bool)
 
 
 def boundary_counts(pred: np.ndarray, gt: np.ndarray, num_classes: int,
                     ignore_index: int = 255,
-                    tolerance: int = None) -> np.ndarray:
+                    tolerance: int = None,
+                    void: str = 'background') -> np.ndarray:
     """Per class ``[matched pred boundary, pred boundary, matched gt
     boundary, gt boundary]`` pixel counts (``(4, C)``) of one image.
 
     A predicted boundary pixel is matched when a GT boundary pixel of the
-    class lies within ``tolerance`` (disk); likewise for recall. Ignored GT
-    pixels are removed from both maps first.
+    class lies within ``tolerance`` (Euclidean disk, default
+    ``ceil(0.008 x diagonal)``); likewise for recall.
+
+    Args:
+        void: How GT pixels of ``ignore_index`` count: ``'background'``
+            (HFPL's evaluation: they become background, the prediction is
+            left as it is; VOC's void bands along object edges then put the
+            GT contour at the object's edge) or ``'remove'`` (DAVIS
+            ``void_pixels``: removed from both masks first).
     """
     if pred.shape != gt.shape:
         raise ValueError(f'prediction {pred.shape} and GT {gt.shape} differ')
+    if void not in ('background', 'remove'):
+        raise ValueError(f"void must be 'background' or 'remove', got "
+                         f'{void!r}')
     tol = boundary_tolerance(gt.shape) if tolerance is None else tolerance
     valid = gt != ignore_index
+    if void == 'background':
+        gt = np.where(valid, gt, 0)
+        valid = np.ones_like(valid)
     out = np.zeros((4, num_classes), np.int64)
     for c in range(num_classes):
         bp = mask_boundary((pred == c) & valid)
@@ -62,7 +85,9 @@ def boundary_f_from_counts(counts: np.ndarray,
                            classes: Sequence[int] = None) -> Dict:
     """F per class from summed counts and their mean over ``classes``
     (default: the foreground classes 1..C-1 that occur in GT or
-    prediction). A class with boundaries on one side only scores 0."""
+    prediction). A class with boundaries on one side only scores 0. (HFPL's
+    script also averages classes absent from both sides, as F = 1; on VOC
+    and the synthetic data every class occurs, so the two agree.)"""
     mp, np_, mg, ng = counts.astype(np.float64)
     with np.errstate(invalid='ignore', divide='ignore'):
         prec = np.where(np_ > 0, mp / np_, 0.0)

@@ -73,12 +73,19 @@ def threshold_sweep_areas(fg_cams: Tensor, gt: Tensor,
     Returns:
         Tensor: ``(T, 4, num_classes)`` int64.
     """
-    peak, arg = fg_cams.max(dim=0)
     out = []
     for t in thresholds:
-        pred = torch.where(peak > t, arg + 1, torch.zeros_like(arg))
+        pred = cam_threshold_label(fg_cams, t)
         out.append(confusion_areas(pred, gt, num_classes, ignore_index))
     return torch.stack(out)
+
+
+def cam_threshold_label(fg_cams: Tensor, threshold: float) -> Tensor:
+    """The label map of the CAM-threshold rule used by
+    :func:`threshold_sweep_areas`: ``1 + argmax_c M'_c`` where ``max_c M'_c >
+    threshold``, background (0) elsewhere."""
+    peak, arg = fg_cams.max(dim=0)
+    return torch.where(peak > threshold, arg + 1, torch.zeros_like(arg))
 
 
 def iou_from_areas(areas: np.ndarray, absent: str = 'nan'

@@ -1,14 +1,16 @@
 """Evaluate folders of pseudo-labels or CAM files against ground truth."""
 from __future__ import annotations
 
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 import torch
 
 from mmwsss.utils.cam_io import dense_cams, load_cam_file
 from mmwsss.utils.io import read_label_png
-from .functional import confusion_areas, iou_from_areas, threshold_sweep_areas
+from .boundary_f import boundary_counts
+from .functional import (cam_threshold_label, confusion_areas, iou_from_areas,
+                         threshold_sweep_areas)
 
 
 def _progress(n: int, show: bool):
@@ -20,12 +22,16 @@ def _progress(n: int, show: bool):
 
 def eval_label_dir(pairs: Sequence[tuple], num_classes: int,
                    ignore_index: int = 255,
-                   show_progress: bool = True) -> np.ndarray:
+                   show_progress: bool = True,
+                   contours: Optional[np.ndarray] = None) -> np.ndarray:
     """Summed ``(4, C)`` areas of predicted PNGs vs ground-truth PNGs.
 
     Args:
         pairs: ``(pred_path, gt_path)``; a missing prediction is an error
             naming the file.
+        contours: A ``(4, C)`` int64 array to which the boundary counts
+            (:func:`~mmwsss.evaluation.boundary_f.boundary_counts`, for
+            contour F) are added, if given.
     """
     areas = np.zeros((4, num_classes), np.int64)
     bar = _progress(len(pairs), show_progress)
@@ -38,9 +44,31 @@ def eval_label_dir(pairs: Sequence[tuple], num_classes: int,
         areas += confusion_areas(torch.from_numpy(pred.astype(np.int64)),
                                  torch.from_numpy(gt.astype(np.int64)),
                                  num_classes, ignore_index).numpy()
+        if contours is not None:
+            contours += boundary_counts(pred, gt, num_classes, ignore_index)
         if bar:
             bar.update()
     return areas
+
+
+def cam_dir_boundary_counts(pairs: Sequence[tuple], num_classes: int,
+                            threshold: float, ignore_index: int = 255,
+                            show_progress: bool = True) -> np.ndarray:
+    """Summed ``(4, C)`` boundary counts of CAM files thresholded at
+    ``threshold`` (the rule of :func:`eval_cam_dir`), for contour F."""
+    out = np.zeros((4, num_classes), np.int64)
+    bar = _progress(len(pairs), show_progress)
+    for cam_path, gt_path in pairs:
+        cams = dense_cams(load_cam_file(cam_path), num_classes - 1)
+        gt = read_label_png(gt_path)
+        if cams.shape[1:] != gt.shape:
+            raise ValueError(f'{cam_path} {cams.shape[1:]} and {gt_path} '
+                             f'{gt.shape} differ in size')
+        pred = cam_threshold_label(torch.from_numpy(cams), threshold).numpy()
+        out += boundary_counts(pred, gt, num_classes, ignore_index)
+        if bar:
+            bar.update()
+    return out
 
 
 def eval_cam_dir(pairs: Sequence[tuple], num_classes: int,
@@ -98,12 +126,18 @@ def plot_sweep(summary: Dict, path: str, title: str = '') -> None:
 
 
 def format_table(classes: Sequence[str], per_class: Dict[str, List]) -> str:
-    """A markdown table of per-class IoU / precision / recall (in %)."""
+    """A markdown table of per-class IoU / precision / recall (in %), and
+    contour F when ``per_class`` has ``F_per_class``."""
     def fmt(v):
         return '-' if v is None else f'{v:.1f}'
-    lines = ['| class | IoU | precision | recall |', '|---|---|---|---|']
+    has_f = 'F_per_class' in per_class
+    lines = ['| class | IoU | precision | recall |' + (' F |' if has_f else ''),
+             '|---|---|---|---|' + ('---|' if has_f else '')]
     for i, name in enumerate(classes):
-        lines.append(f'| {name} | {fmt(per_class["IoU"][i])} | '
-                     f'{fmt(per_class["Precision"][i])} | '
-                     f'{fmt(per_class["Recall"][i])} |')
+        row = (f'| {name} | {fmt(per_class["IoU"][i])} | '
+               f'{fmt(per_class["Precision"][i])} | '
+               f'{fmt(per_class["Recall"][i])} |')
+        if has_f:
+            row += f' {fmt(per_class["F_per_class"][i])} |'
+        lines.append(row)
     return '\n'.join(lines)

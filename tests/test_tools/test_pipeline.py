@@ -37,12 +37,15 @@ def test_quick_pipeline_end_to_end(repo_root, tmp_path):
     assert 'absent classes count as 0' in out
     rep = json.load(open(osp.join(work, 'pseudo_labels', 'eval.json')))
     assert rep['images'] == 24 and rep['absent_convention'] == 'zero'
+    assert 0 <= rep['F'] <= 100 and 'contour F' in out
+    assert abs(rep['JF'] - (rep['mIoU'] + rep['F']) / 2) < 1e-9
     out = run_tool(repo_root, 'tools/eval_pseudo_labels.py', cfg, '--cams',
               osp.join(work, 'cams'), '--out', str(tmp_path), *opt)
     assert 'at background threshold' in out
     assert osp.isfile(tmp_path / 'threshold_sweep.png')
     rep = json.load(open(tmp_path / 'eval.json'))
     assert abs(rep['mIoU'] - figs['cam_mIoU_train']) < 1e-6
+    assert len(rep['F_per_class']) == 11 and 0 <= rep['F'] <= 100
     out = run_tool(repo_root, 'tools/make_pseudo_labels.py', cfg, '--cams',
               osp.join(work, 'cams'), '--out', str(tmp_path / 'pl'),
               '--bg-threshold', '0.3', *opt)
@@ -50,6 +53,7 @@ def test_quick_pipeline_end_to_end(repo_root, tmp_path):
     summary = json.load(open(tmp_path / 'pl' / 'summary.json'))
     assert summary['images'] == 24 and summary['settings']['refiners'] == []
     assert summary['settings']['bg_threshold'] == 0.3
+    assert abs(summary['JF'] - (summary['mIoU'] + summary['F']) / 2) < 1e-9
     # the PMM rule from a config's pseudo_label_cfg (PPMG)
     ppmg_cfg = 'configs/pmm/ppmg_a11-s0.3-t0.05_synthetic.py'
     out = run_tool(repo_root, 'tools/make_pseudo_labels.py', ppmg_cfg,

@@ -18,18 +18,22 @@ class BoundaryFMetric(BaseMetric):
     F is the DAVIS boundary F-measure: 1-px boundaries per class, matched
     within ``ceil(0.008 x image diagonal)`` pixels, counts accumulated over
     the split per class, F averaged over the foreground classes that occur
-    (:mod:`mmwsss.evaluation.boundary_f`). Works on ``pred_sem_seg`` of any
+    (:mod:`mmwsss.evaluation.boundary_f`). GT void pixels count as
+    background as in HFPL's evaluation (``void='remove'``: DAVIS's void
+    handling). Works on ``pred_sem_seg`` of any
     model, or on a pseudo-label folder through ``tools/test.py``-style
     evaluation.
     """
     default_prefix: Optional[str] = 'contour'
 
     def __init__(self, ignore_index: int = 255, tolerance_ratio: float = 0.008,
+                 void: str = 'background',
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.ignore_index = ignore_index
         self.tolerance_ratio = tolerance_ratio
+        self.void = void
 
     def process(self, data_batch: dict, data_samples: Sequence[dict]) -> None:
         from ..boundary_f import boundary_tolerance
@@ -42,7 +46,7 @@ class BoundaryFMetric(BaseMetric):
             p, g = pred.cpu().numpy(), gt.cpu().numpy()
             tol = boundary_tolerance(g.shape, self.tolerance_ratio)
             counts = boundary_counts(p, g, num_classes, self.ignore_index,
-                                     tol)
+                                     tol, self.void)
             self.results.append((areas, counts))
 
     def compute_metrics(self, results: List) -> Dict[str, float]:
