@@ -82,3 +82,53 @@ def test_isl_fsl_config_trains(repo_root, tiny_synthetic, tmp_path):
     assert re.search(r'loss_isl: [\d.]+', out)
     assert re.search(r'loss_fsl: -?[\d.]+', out)
     assert re.search(r'cam/mIoU: \d', out)
+    assert re.search(r'contour/JF: \d', out)
+
+
+SS_CFG = ('configs/hfpl/'
+          'single-stage_r18-w32-d16_1xb16-1500it_synthetic-128x128_isl-fsl.py')
+
+
+def ss_samples(n, size, masks=None):
+    out = samples(n, masks)
+    for s in out:
+        s.set_metainfo(dict(ori_shape=size, img_shape=size, pad_shape=size,
+                            padding_size=[0, 0, 0, 0]))
+    return out
+
+
+def test_single_stage_with_isl_fsl_never_reads_masks(repo_root):
+    """HFPL on the single-stage model: ISL and FSL on its foreground logits,
+    in the warm-up too; losses identical with random masks and none."""
+    cfg = Config.fromfile(osp.join(repo_root, SS_CFG))
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    x = torch.randn(2, 3, 64, 64)
+    results = []
+    for batch in (ss_samples(2, (64, 64)),
+                  ss_samples(2, (64, 64),
+                             lambda: torch.randint(0, 11, (1, 64, 64)))):
+        torch.manual_seed(3)
+        results.append({k: v.item() for k, v in model.loss(x, batch).items()})
+    assert results[0] == results[1]
+    assert set(results[0]) == {'loss_cls', 'loss_isl', 'loss_fsl', 'loss_seg'}
+    model.seg_loss_enabled = False
+    torch.manual_seed(3)
+    warm = model.loss(x, ss_samples(2, (64, 64)))
+    assert warm['loss_seg'].item() == 0
+    assert warm['loss_fsl'].item() == pytest.approx(results[0]['loss_fsl'],
+                                                    rel=1e-5)
+
+
+def test_fsl_pool_is_the_loss_of_the_pooled_cams():
+    """``pool=2`` equals FSL computed on 2x2 average-pooled CAMs."""
+    torch.manual_seed(0)
+    cams = torch.randn(2, 3, 16, 16)
+    labels = torch.tensor([[1., 0., 1.], [0., 1., 1.]])
+    img = torch.rand(2, 3, 64, 64)
+    pooled = FSLLoss(sigma=1.5, pool=2)(cams, labels, img)
+    direct = FSLLoss(sigma=1.5)(torch.nn.functional.avg_pool2d(cams, 2),
+                                labels, img)
+    assert torch.allclose(pooled, direct)
+    with pytest.raises(ValueError, match='pool'):
+        FSLLoss(pool=0)

@@ -1,9 +1,10 @@
 """Single-stage WSSS (Araslanov & Roth, CVPR 2020) as an mmseg segmentor."""
 from __future__ import annotations
 
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 from mmseg.models.segmentors import BaseSegmentor
 from mmseg.models.utils import resize
@@ -35,7 +36,11 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
        ``seg_loss_enabled``): PAMR on the detached masks with the
        de-normalised image resized to the mask size, upsampled to the input
        size, absent classes zeroed; pseudo-GT by the 0.7/0.6 cut-offs
-       floored at 0.2; class-balanced CE of the logits (eq. 21-23).
+       floored at 0.2; class-balanced CE of the logits (eq. 21-23);
+    4. each of ``cam_losses`` (e.g. HFPL's :class:`~mmwsss.models.ISLLoss`,
+       :class:`~mmwsss.models.FSLLoss`) on the foreground logits ``y`` as
+       independent binomial CAMs, with the de-normalised RGB image (also
+       during the warm-up).
 
     Only ``gt_img_labels`` of the data samples is read: pixel masks never
     reach the losses.
@@ -53,6 +58,9 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
             :class:`SingleStageHead` (``in_index`` deep, ``c1_index``
             stride 4).
         loss_cls: Classification loss on the scores.
+        cam_losses: Losses called as ``loss(y, labels, image)`` on the
+            foreground logits ``(N, C_fg, h, w)`` (stride 4) with the image
+            as RGB in [0, 1] (:class:`~mmwsss.models.CAMHead` convention).
         train_cfg: ``focal_p`` (3), ``focal_lambda`` (0.01), ``eps`` (1),
             ``bg_cutoff`` (0.7), ``fg_cutoff`` (0.6), ``cutoff_floor``
             (0.2), ``pamr_iters`` (10), ``pamr_dilations``
@@ -69,6 +77,7 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
                  decode_head: dict,
                  neck: OptConfigType = None,
                  loss_cls: dict = dict(type='MultiLabelSoftMarginLoss'),
+                 cam_losses: Optional[List[dict]] = None,
                  train_cfg: OptConfigType = None,
                  test_cfg: OptConfigType = None,
                  data_preprocessor: OptConfigType = None,
@@ -79,6 +88,8 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
         self.neck = MODELS.build(neck) if neck is not None else None
         self.decode_head = MODELS.build(decode_head)
         self.loss_cls = MODELS.build(loss_cls)
+        self.cam_losses = nn.ModuleList(
+            [MODELS.build(c) for c in (cam_losses or [])])
         self.align_corners = False
         self.train_cfg = dict(
             focal_p=3.0, focal_lambda=0.01, eps=1.0, bg_cutoff=0.7,
@@ -122,6 +133,11 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
         labels = stack_img_labels(data_samples,
                                   self.num_classes - 1).to(logits.device)
         losses = {self.loss_cls.loss_name: self.loss_cls(scores, labels)}
+        if len(self.cam_losses):
+            rgb = (raw_images(inputs, self.data_preprocessor) /
+                   255.0).clamp(0, 1)
+            for loss in self.cam_losses:
+                losses[loss.loss_name] = loss(logits, labels, rgb)
         if not self.seg_loss_enabled:
             losses['loss_seg'] = logits.sum() * 0
             return losses
