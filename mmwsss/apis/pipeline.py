@@ -52,9 +52,10 @@ def point_config_at(cfg, data_root: str, work_dir: str,
     return cfg
 
 
-def train_or_load(cfg) -> Tuple[object, CaptureMetrics]:
+def train_or_load(cfg, checkpoint: Optional[str] = None
+                  ) -> Tuple[object, CaptureMetrics]:
     """Train (resuming an interrupted run) or, if the final checkpoint
-    exists, only test it. Returns ``(runner, capture)``; ``capture.metrics``
+    exists or ``checkpoint`` is given, only test that. Returns ``(runner, capture)``; ``capture.metrics``
     holds the last validation result and ``capture.history`` every one of
     the training run (kept in ``WORK_DIR/val_history.json``, so a rerun
     that only tests still reports the intermediate validations)."""
@@ -64,7 +65,12 @@ def train_or_load(cfg) -> Tuple[object, CaptureMetrics]:
     final = osp.join(cfg.work_dir, f'iter_{cfg.train_cfg.max_iters}.pth')
     record = osp.join(cfg.work_dir, 'val_history.json')
     capture = CaptureMetrics()
-    if osp.isfile(final):
+    if checkpoint is not None:
+        cfg.load_from = checkpoint
+        runner = Runner.from_cfg(cfg)
+        runner.register_hook(capture)
+        runner.test()
+    elif osp.isfile(final):
         cfg.load_from = final
         runner = Runner.from_cfg(cfg)
         runner.register_hook(capture)
