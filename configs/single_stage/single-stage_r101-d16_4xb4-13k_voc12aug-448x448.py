@@ -62,6 +62,7 @@ custom_hooks = [
 val_evaluator = [
     dict(type='MultiLabelMAPMetric'),
     dict(type='IoUMetric', iou_metrics=['mIoU']),
+    dict(type='BoundaryFMetric'),
 ]
 test_evaluator = val_evaluator
 default_hooks = dict(

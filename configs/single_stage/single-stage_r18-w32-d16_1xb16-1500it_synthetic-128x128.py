@@ -38,11 +38,13 @@ custom_hooks = [
     dict(type='NumClassCheckHook'),
     dict(type='SegLossWarmupHook', warmup_iters=375),
 ]
-# mIoU of the predicted masks (classes kept by image-level confidence
-# > 0.1, no GT labels) and classification mAP of sigmoid(nGWP + focal)
+# mIoU and contour F (HFPL) of the predicted masks (classes kept by
+# image-level confidence > 0.1, no GT labels) and classification mAP of
+# sigmoid(nGWP + focal)
 val_evaluator = [
     dict(type='MultiLabelMAPMetric'),
     dict(type='IoUMetric', iou_metrics=['mIoU']),
+    dict(type='BoundaryFMetric'),
 ]
 test_evaluator = val_evaluator
 randomness = dict(seed=0)

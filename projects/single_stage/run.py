@@ -3,10 +3,12 @@
     python projects/single_stage/run.py [--work-dir DIR] [--iters N]
 
 1. the synthetic dataset (data/synthetic)
-2. the single-stage model with SG + GCI, and the same without SG (ablation)
-3. each evaluated on val: classes from image-level confidence > 0.1 (the
-   paper's protocol), with and without PAMR at inference; and with the GT
-   image labels (the protocol of pseudo-label generation)
+2. the single-stage model with SG + GCI, the same without SG (ablation),
+   and with HFPL's ISL + FSL on its foreground logits (configs/hfpl)
+3. each evaluated on val (mIoU and contour F): classes from image-level
+   confidence > 0.1 (the paper's protocol), with and without PAMR at
+   inference; and with the GT image labels (the protocol of pseudo-label
+   generation)
 4. the CAM baseline on val with GT image labels, best threshold (from the
    CAM classifier of `make demo` if --cam-checkpoint is given)
 5. DIR/results.md (+ results.json) and the time of each stage
@@ -30,6 +32,14 @@ from mmwsss.utils.io import atomic_write  # noqa: E402
 
 CFG = osp.join(HERE, 'configs', 'single_stage',
                'single-stage_r18-w32-d16_1xb16-1500it_synthetic-128x128.py')
+HFPL_CFG = osp.join(
+    HERE, 'configs', 'hfpl',
+    'single-stage_r18-w32-d16_1xb16-1500it_synthetic-128x128_isl-fsl.py')
+VARIANTS = [  # (work dir, title, config, use_sg)
+    ('sg', 'with SG + GCI', CFG, True),
+    ('no_sg', 'without SG (no GCI)', CFG, False),
+    ('hfpl', 'with SG + GCI + ISL + FSL (HFPL)', HFPL_CFG, True),
+]
 CAM_CFG = osp.join(HERE, 'configs', 'cam',
                    'cam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py')
 
@@ -43,13 +53,16 @@ def parse_args():
     parser.add_argument('--cam-checkpoint',
                         help='CAM classifier for the baseline row')
     parser.add_argument('--preset', default='default')
+    parser.add_argument('--variants', nargs='+',
+                        default=[v[0] for v in VARIANTS],
+                        choices=[v[0] for v in VARIANTS])
     return parser.parse_args()
 
 
 def evaluate(runner, capture, **test_cfg):
     runner.model.test_cfg.update(test_cfg)
     runner.test()
-    return capture.metrics.get('mIoU')
+    return capture.metrics.get('mIoU'), capture.metrics.get('contour/F')
 
 
 def main():
@@ -61,10 +74,11 @@ def main():
     rows = []
     with stage('1 dataset'):
         write_synthetic_dataset(args.data, preset(args.preset), seed=0)
-    for name, use_sg in (('sg', True), ('no_sg', False)):
-        title = 'with SG + GCI' if use_sg else 'without SG (no GCI)'
+    for name, title, path, use_sg in VARIANTS:
+        if name not in args.variants:
+            continue
         with stage(f'2 single-stage {title}: train + evaluate'):
-            cfg = point_config_at(Config.fromfile(CFG), args.data,
+            cfg = point_config_at(Config.fromfile(path), args.data,
                                   osp.join(work, name), args.iters, workers)
             cfg.model.decode_head.use_sg = use_sg
             if args.iters:
@@ -100,13 +114,13 @@ def main():
     def f(v):
         return '-' if v is None else f'{v:.2f}'
     lines = ['# Single-stage WSSS on the synthetic default', '',
-             '| model | classes kept | PAMR at inference | val mIoU |',
-             '|---|---|---|---|']
+             '| model | classes kept | PAMR at inference | val mIoU | '
+             'contour F |', '|---|---|---|---|---|']
     if cam is not None:
         lines.append(f'| CAM baseline (same backbone, 1,500 it), best '
                      f'threshold {cam[1]} | GT image labels | no | '
-                     f'{f(cam[0])} |')
-    lines += [f'| single-stage {t} | {k} | {p} | {f(v)} |'
+                     f'{f(cam[0])} | - |')
+    lines += [f'| single-stage {t} | {k} | {p} | {f(v[0])} | {f(v[1])} |'
               for t, k, p, v in rows]
     lines += ['', '| stage | time (s) |', '|---|---|']
     lines += [f'| {k} | {v:.1f} |' for k, v in stage.times.items()]

@@ -144,8 +144,10 @@ SINGLE_STAGE_CONFIG = osp.join(
 def _step_setup(variant, work):
     import torch
     from mmseg.structures import SegDataSample
-    path = (HFPL_CONFIG if 'ISL' in variant else CAM_CONFIG
-            if variant.startswith('CAM') else SINGLE_STAGE_CONFIG)
+    if variant.startswith('CAM'):
+        path = HFPL_CONFIG if 'ISL' in variant else CAM_CONFIG
+    else:
+        path = HFPL_SS_CONFIG if 'ISL' in variant else SINGLE_STAGE_CONFIG
     model = _build_model(path)
     model.init_weights()
     model.train()
@@ -182,7 +184,7 @@ def _fsl_setup(variant, work):
 
     import mmwsss  # noqa: F401
     torch.manual_seed(0)
-    r = torch.rand(8, 21, 56, 56)
+    r = torch.rand(8, 21, 56, 56, requires_grad='backward' in variant)
     img = torch.rand(8, 3, 56, 56)
     return variant, r, img
 
@@ -194,13 +196,18 @@ def _fsl_run(state):
     fn = feature_similarity_loss_dense if variant.startswith('dense') \
         else feature_similarity_loss
     for _ in range(2):
-        fn(r, img)
+        loss = fn(r, img)
+        if 'backward' in variant:
+            loss.backward()
     return 2
 
 
 HFPL_CONFIG = osp.join(
     HERE, 'configs', 'hfpl',
     'cam_r18-w32-d16_1xb16-1500it_synthetic-128x128_isl-fsl.py')
+HFPL_SS_CONFIG = osp.join(
+    HERE, 'configs', 'hfpl',
+    'single-stage_r18-w32-d16_1xb16-1500it_synthetic-128x128_isl-fsl.py')
 
 
 BENCHMARKS = {
@@ -233,12 +240,14 @@ BENCHMARKS = {
         unit='images/s',
         variants=['CAM classifier', 'CAM classifier + ISL + FSL (HFPL)',
                   'single-stage, classification warm-up',
-                  'single-stage, full (PAMR + pseudo-GT + seg loss)'],
+                  'single-stage, full (PAMR + pseudo-GT + seg loss)',
+                  'single-stage, full + ISL + FSL (HFPL)'],
         setup=_step_setup, run=_step_run),
     'fsl': dict(
         title='FSL loss (HFPL) forward, 56x56, batch 8, 21 channels',
         unit='calls/s',
         variants=['dense (all (HW)^2 pairs)',
-                  'windowed (R = 19, relative error <= 1e-3)'],
+                  'windowed (R = 19, relative error <= 1e-3)',
+                  'windowed, forward + backward'],
         setup=_fsl_setup, run=_fsl_run),
 }

@@ -1,0 +1,19 @@
+"""projects/single_stage/run.py on the tiny preset (a few iterations)."""
+import json
+
+from tests.utils import run_tool
+
+
+def test_single_stage_recipe_with_hfpl(repo_root, tmp_path):
+    work = tmp_path / 'work'
+    run_tool(repo_root, 'projects/single_stage/run.py', '--preset', 'tiny',
+             '--data', str(tmp_path / 'data'), '--work-dir', str(work),
+             '--iters', '4', '--variants', 'sg', 'hfpl')
+    res = json.load(open(work / 'results.json'))
+    titles = {r[0] for r in res['rows']}
+    assert titles == {'with SG + GCI', 'with SG + GCI + ISL + FSL (HFPL)'}
+    assert len(res['rows']) == 8
+    for _, _, _, (miou, f) in res['rows']:
+        assert 0 <= miou <= 100 and 0 <= f <= 100
+    log = open(work / 'results.md').read()
+    assert 'contour F' in log
