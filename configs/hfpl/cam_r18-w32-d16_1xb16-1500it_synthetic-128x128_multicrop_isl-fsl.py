@@ -1,7 +1,6 @@
 # HFPL on PMM's CAM stage (synthetic): the multi-crop CAM classifier of
-# configs/pmm with (1 - lambda) GAP-BCE + lambda ISL and FSL. Training crops
-# are 96 px, a 6 x 6 CAM grid at output stride 16, so HFPL's relative
-# spatial extent (5 px of 56) is sigma = 5 * 6 / 56 = 0.54.
+# configs/pmm with (1 - lambda) GAP-BCE + lambda ISL and FSL (sigma 5 CAM
+# pixels as in the paper; training crops are 96 px, a 6 x 6 CAM grid).
 # Needs the base CAMs of the PMM multi-crop config (base_cam_dir).
 _base_ = '../pmm/cam_r18-w32-d16_1xb16-1500it_synthetic-128x128_multicrop.py'
 lam = 0.2
@@ -9,5 +8,5 @@ model = dict(cam_head=dict(
     loss_cls=dict(type='MultiLabelSoftMarginLoss', loss_weight=1 - lam),
     cam_losses=[
         dict(type='ISLLoss', num_samples=10, loss_weight=lam),
-        dict(type='FSLLoss', sigma=0.54, mu=2.5, loss_weight=1.0),
+        dict(type='FSLLoss', sigma=5.0, mu=2.5, loss_weight=1.0),
     ]))

@@ -5,7 +5,7 @@ classifiers trained with and without ISL / FSL.
 
 1. the synthetic dataset (data/synthetic)
 2. one CAM classifier per variant (VARIANTS: GAP-BCE baseline, + ISL,
-   + FSL, + ISL + FSL, + FSL with sigma 5 px), each trained in
+   + FSL, + ISL + FSL, and FSL's sigma at 2 and 0.71), each trained in
    WORK_DIR/NAME (a finished run is only tested) or given as
    ``--ckpt NAME=CKPT``; classification mAP on val
 3. per variant: single-scale CAMs of the training split (GT image labels
@@ -44,10 +44,13 @@ STEM = 'cam_r18-w32-d16_1xb16-1500it_synthetic-128x128'
 VARIANTS = [  # (name, title, config)
     ('baseline', 'CAM (GAP-BCE)', f'cam/{STEM}.py'),
     ('isl', '+ ISL (lambda 0.2)', f'hfpl/{STEM}_isl.py'),
-    ('fsl', '+ FSL (sigma 0.71)', f'hfpl/{STEM}_fsl.py'),
-    ('isl-fsl', '+ ISL + FSL (HFPL)', f'hfpl/{STEM}_isl-fsl.py'),
-    ('fsl-sigma5', '+ FSL (sigma 5 px, whole 8x8 grid)',
-     f'hfpl/{STEM}_fsl-sigma5.py'),
+    ('fsl', '+ FSL (sigma 5)', f'hfpl/{STEM}_fsl.py'),
+    ('isl-fsl', '+ ISL + FSL (sigma 5): HFPL', f'hfpl/{STEM}_isl-fsl.py'),
+    ('fsl-sigma2', '+ FSL (sigma 2)', f'hfpl/{STEM}_fsl-sigma2.py'),
+    ('fsl-sigma0.71', '+ FSL (sigma 0.71 = relative extent)',
+     f'hfpl/{STEM}_fsl-sigma0.71.py'),
+    ('isl-fsl-sigma0.71', '+ ISL + FSL (sigma 0.71)',
+     f'hfpl/{STEM}_isl-fsl-sigma0.71.py'),
 ]
 THRESHOLDS = [round(0.05 * k, 2) for k in range(1, 20)]
 
