@@ -32,13 +32,16 @@ from mmwsss.utils.io import atomic_write  # noqa: E402
 
 CFG = osp.join(HERE, 'configs', 'single_stage',
                'single-stage_r18-w32-d16_1xb16-1500it_synthetic-128x128.py')
-HFPL_CFG = osp.join(
-    HERE, 'configs', 'hfpl',
-    'single-stage_r18-w32-d16_1xb16-1500it_synthetic-128x128_isl-fsl.py')
+HFPL = osp.join(HERE, 'configs', 'hfpl',
+                'single-stage_r18-w32-d16_1xb16-1500it_synthetic-128x128')
 VARIANTS = [  # (work dir, title, config, use_sg)
     ('sg', 'with SG + GCI', CFG, True),
     ('no_sg', 'without SG (no GCI)', CFG, False),
-    ('hfpl', 'with SG + GCI + ISL + FSL (HFPL)', HFPL_CFG, True),
+    ('hfpl', 'with SG + GCI + ISL + FSL (HFPL, sigma 5)',
+     HFPL + '_isl-fsl.py', True),
+    ('fsl', 'with SG + GCI + FSL (sigma 5)', HFPL + '_fsl.py', True),
+    ('hfpl-sigma1.43', 'with SG + GCI + ISL + FSL (sigma 1.43)',
+     HFPL + '_isl-fsl-sigma1.43.py', True),
 ]
 CAM_CFG = osp.join(HERE, 'configs', 'cam',
                    'cam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py')

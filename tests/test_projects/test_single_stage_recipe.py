@@ -11,7 +11,8 @@ def test_single_stage_recipe_with_hfpl(repo_root, tmp_path):
              '--iters', '4', '--variants', 'sg', 'hfpl')
     res = json.load(open(work / 'results.json'))
     titles = {r[0] for r in res['rows']}
-    assert titles == {'with SG + GCI', 'with SG + GCI + ISL + FSL (HFPL)'}
+    assert titles == {'with SG + GCI',
+                      'with SG + GCI + ISL + FSL (HFPL, sigma 5)'}
     assert len(res['rows']) == 8
     for _, _, _, (miou, f) in res['rows']:
         assert 0 <= miou <= 100 and 0 <= f <= 100
