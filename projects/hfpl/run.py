@@ -93,12 +93,12 @@ def plot_results(rows, path):
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
     import numpy as np
-    fig, ax = plt.subplots(figsize=(8, 3.5))
+    fig, ax = plt.subplots(figsize=(max(8, 1.3 * len(rows)), 4))
     x = np.arange(len(rows))
     for k, (key, label) in enumerate((('J', 'J (mIoU)'), ('F', 'F'),
                                       ('JF', 'J&F'))):
         ax.bar(x + (k - 1) * 0.27, [r[key] for r in rows], 0.27, label=label)
-    ax.set_xticks(x, [r['name'] for r in rows])
+    ax.set_xticks(x, [r['name'] for r in rows], rotation=20, ha='right')
     ax.set_ylabel('%')
     ax.set_title('HFPL on the synthetic default: train pseudo-labels')
     ax.legend()
