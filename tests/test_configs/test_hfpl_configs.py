@@ -36,3 +36,24 @@ def test_config_builds_with_hfpl_settings(path):
         named = re.search(r'sigma([\d.]+)\.py$', name)
         expect = float(named.group(1)) if named else 5.0
         assert fsl.sigma == pytest.approx(expect), name
+
+
+def test_coco_config_weights_fsl_02_and_builds_its_dataset(tmp_path):
+    from mmseg.registry import DATASETS
+
+    from mmwsss.datasets.coco_wsss import coco_instances_to_masks
+    from tests.trees import make_coco_tree
+    cfg = Config.fromfile(osp.join(
+        HFPL, 'cam_r50_4xb4-25k_coco2014-448x448_isl-fsl.py'))
+    _, extra = hfpl_losses(cfg)
+    assert extra['FSLLoss'].loss_weight == 0.2
+    assert cfg.model.cam_head.num_classes == 81
+    assert cfg.train_cfg.max_iters == cfg.param_scheduler[0].end == 25600
+    root = make_coco_tree(str(tmp_path / 'coco'))
+    coco_instances_to_masks(
+        osp.join(root, 'annotations/instances_train2014.json'),
+        osp.join(root, 'mask', 'train2014'), str(tmp_path / 'labels.json'))
+    dcfg = cfg.train_dataloader.dataset
+    dcfg.data_root = root
+    ds = DATASETS.build(dcfg)
+    assert len(ds) > 0 and len(ds.metainfo['classes']) == 81
