@@ -1,6 +1,8 @@
 """configs/hfpl: every config builds with HFPL's settings: lambda 0.2
 (GAP-BCE weighted 0.8), 10 ISL samples, mu 2.5, and sigma 5 CAM pixels
-except in the variants named after their sigma."""
+except in the variants named after their sigma; variants named ``x0.1``
+scale ISL (lambda) and FSL by 0.1 as HFPL does for SIPE/MCTformer-like
+baselines."""
 import glob
 import os.path as osp
 import re
@@ -25,14 +27,18 @@ def test_config_builds_with_hfpl_settings(path):
     model = MODELS.build(cfg.model)
     assert model is not None
     loss_cls, extra = hfpl_losses(cfg)
+    name = osp.basename(path)
+    scaled = re.search(r'-x([\d.]+)\.py$', name)
+    scale = float(scaled.group(1)) if scaled else 1.0
     if 'ISLLoss' in extra:
-        assert extra['ISLLoss'].loss_weight == pytest.approx(0.2)
-        assert loss_cls.loss_weight == pytest.approx(0.8)
+        assert extra['ISLLoss'].loss_weight == pytest.approx(0.2 * scale)
+        assert loss_cls.loss_weight == pytest.approx(1 - 0.2 * scale)
         assert extra['ISLLoss'].get('num_samples', 10) == 10
     if 'FSLLoss' in extra:
         fsl = extra['FSLLoss']
         assert fsl.mu == 2.5
-        name = osp.basename(path)
+        if scaled:
+            assert fsl.loss_weight == pytest.approx(scale)
         named = re.search(r'sigma([\d.]+)\.py$', name)
         expect = float(named.group(1)) if named else 5.0
         assert fsl.sigma == pytest.approx(expect), name
