@@ -144,8 +144,14 @@ SINGLE_STAGE_CONFIG = osp.join(
 def _step_setup(variant, work):
     import torch
     from mmseg.structures import SegDataSample
+    import random
+    random.seed(0)  # the views Consistency-CAM draws
     if variant.startswith('CAM'):
         path = HFPL_CONFIG if 'ISL' in variant else CAM_CONFIG
+        if 'Puzzle' in variant:
+            path = PUZZLE_CONFIG
+        elif 'Consistency' in variant:
+            path = CONSISTENCY_CONFIG
     else:
         path = HFPL_SS_CONFIG if 'ISL' in variant else SINGLE_STAGE_CONFIG
     model = _build_model(path)
@@ -205,6 +211,12 @@ def _fsl_run(state):
 HFPL_CONFIG = osp.join(
     HERE, 'configs', 'hfpl',
     'cam_r18-w32-d16_1xb16-1500it_synthetic-128x128_isl-fsl.py')
+PUZZLE_CONFIG = osp.join(
+    HERE, 'configs', 'consistency_cam',
+    'cam_r18-w32-d16_1xb16-1500it_synthetic-128x128_puzzle.py')
+CONSISTENCY_CONFIG = osp.join(
+    HERE, 'configs', 'consistency_cam',
+    'cam_r18-w32-d16_1xb16-1500it_synthetic-128x128_consistency.py')
 HFPL_SS_CONFIG = osp.join(
     HERE, 'configs', 'hfpl',
     'single-stage_r18-w32-d16_1xb16-1500it_synthetic-128x128_isl-fsl.py')
@@ -239,6 +251,9 @@ BENCHMARKS = {
         '(CPU)',
         unit='images/s',
         variants=['CAM classifier', 'CAM classifier + ISL + FSL (HFPL)',
+                  'CAM classifier + Puzzle-CAM (2 x 2 tiles)',
+                  'CAM classifier + Consistency-CAM (random grid, flip, '
+                  'rescale)',
                   'single-stage, classification warm-up',
                   'single-stage, full (PAMR + pseudo-GT + seg loss)',
                   'single-stage, full + ISL + FSL (HFPL)'],

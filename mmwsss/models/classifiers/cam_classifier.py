@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Dict, List, Optional, Tuple
 
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 from mmseg.models.segmentors import BaseSegmentor
 from mmseg.models.utils import resize
@@ -12,6 +13,7 @@ from mmseg.structures import SegDataSample
 from mmseg.utils import OptConfigType, OptMultiConfig, OptSampleList
 from torch import Tensor
 
+from ..heads.cam_head import stack_img_labels
 from ..utils.cam_ops import (aggregate_cams, cams_to_seg_logits,
                              normalize_cams, restrict_cams)
 from ..utils.multi_crop import multi_crop_windows
@@ -46,6 +48,12 @@ class CAMClassifier(ScoredPredictMixin, BaseSegmentor):
             ``mode='multi_crop'`` with ``crop_size``, ``stride``,
             ``resize_crops`` and ``crop_batch`` (crops per forward pass) for
             PMM's multi-crop inference (see :meth:`multi_crop_cams`).
+        consistency_losses: Losses that run the classifier on another view
+            of the batch and compare it with the whole-image CAMs, e.g.
+            :class:`~mmwsss.models.losses.PuzzleConsistencyLoss`
+            (Puzzle-CAM / Consistency-CAM). Each is called as
+            ``loss(forward_fn, inputs, cams, labels, pool)`` and returns a
+            dict of losses.
     """
 
     def __init__(self,
@@ -57,6 +65,7 @@ class CAMClassifier(ScoredPredictMixin, BaseSegmentor):
                  test_cfg: OptConfigType = None,
                  data_preprocessor: OptConfigType = None,
                  pretrained: Optional[str] = None,
+                 consistency_losses: Optional[List[dict]] = None,
                  init_cfg: OptMultiConfig = None) -> None:
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
@@ -67,6 +76,8 @@ class CAMClassifier(ScoredPredictMixin, BaseSegmentor):
         self.backbone = MODELS.build(backbone)
         self.neck = MODELS.build(neck) if neck is not None else None
         self.cam_head = MODELS.build(cam_head)
+        self.consistency_losses = nn.ModuleList(
+            [MODELS.build(c) for c in (consistency_losses or [])])
         self.feature_index = feature_index
         self.train_cfg = train_cfg or {}
         self.test_cfg = dict(
@@ -106,8 +117,20 @@ class CAMClassifier(ScoredPredictMixin, BaseSegmentor):
         if len(getattr(self.cam_head, 'cam_losses', [])):
             image = (raw_images(inputs, self.data_preprocessor) /
                      255.0).clamp(0, 1)
-        return self.cam_head.loss(self.extract_feat(inputs), data_samples,
-                                  image)
+        cams = self._forward(inputs)
+        losses = self.cam_head.loss_by_cams(cams, data_samples, image)
+        if len(self.consistency_losses):
+            labels = stack_img_labels(data_samples, self.num_classes - 1).to(
+                cams.device)
+            for loss in self.consistency_losses:
+                for name, value in loss(self._forward, inputs, cams, labels,
+                                        self.cam_head.pool).items():
+                    if name in losses:
+                        raise KeyError(f'two losses are named {name!r}; '
+                                       'give the consistency losses '
+                                       'different prefixes')
+                    losses[name] = value
+        return losses
 
     def class_scores(self, raw_cams: Tensor) -> Tensor:
         """``sigmoid(pool(M))``: per-class probabilities ``(N, C_fg)``."""

@@ -95,8 +95,12 @@ class CAMHead(BaseModule):
 
     def loss(self, feat: Tensor, data_samples: List[SegDataSample],
              image: Optional[Tensor] = None) -> Dict[str, Tensor]:
-        labels = stack_img_labels(data_samples, self.num_fg).to(feat.device)
-        cams = self.forward(feat)
+        return self.loss_by_cams(self.forward(feat), data_samples, image)
+
+    def loss_by_cams(self, cams: Tensor, data_samples: List[SegDataSample],
+                     image: Optional[Tensor] = None) -> Dict[str, Tensor]:
+        """The losses of raw CAMs ``(N, C_fg, h, w)`` (see :meth:`loss`)."""
+        labels = stack_img_labels(data_samples, self.num_fg).to(cams.device)
         losses = {self.loss_cls.loss_name:
                   self.loss_cls(self.pool(cams), labels)}
         for loss in self.cam_losses:

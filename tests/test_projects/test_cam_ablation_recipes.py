@@ -1,4 +1,6 @@
-"""projects/hfpl/run.py end to end on the tiny preset (a few iterations)."""
+"""The CAM ablation recipes (projects/hfpl/run.py,
+projects/consistency_cam/run.py) end to end on the tiny preset (a few
+iterations)."""
 import json
 import os
 import os.path as osp
@@ -8,14 +10,19 @@ import pytest
 from tests.utils import run_tool
 
 
-def test_hfpl_recipe_end_to_end(repo_root, tmp_path):
+@pytest.mark.parametrize('script,variant', [
+    ('projects/hfpl/run.py', 'isl-fsl'),
+    ('projects/consistency_cam/run.py', 'consistency'),
+])
+def test_cam_ablation_recipe_end_to_end(repo_root, tmp_path, script,
+                                        variant):
     work = tmp_path / 'work'
-    args = ['projects/hfpl/run.py', '--preset', 'tiny', '--data',
+    args = [script, '--preset', 'tiny', '--data',
             str(tmp_path / 'data'), '--work-dir', str(work), '--cam-iters',
-            '2', '--nproc', '1', '--only', 'baseline', 'isl-fsl']
+            '2', '--nproc', '1', '--only', 'baseline', variant]
     run_tool(repo_root, *args)
     res = json.load(open(work / 'results.json'))
-    assert [r['name'] for r in res['rows']] == ['baseline', 'isl-fsl']
+    assert [r['name'] for r in res['rows']] == ['baseline', variant]
     for r in res['rows']:
         for key in ('J', 'F', 'JF', 'mAP'):
             assert 0 <= r[key] <= 100, key
@@ -28,10 +35,10 @@ def test_hfpl_recipe_end_to_end(repo_root, tmp_path):
     assert osp.isfile(work / 'results.png') and osp.isfile(work /
                                                            'results.md')
     # a given checkpoint is tested, not trained; the figures are reproduced
-    ckpt = work / 'isl-fsl' / 'iter_2.pth'
-    run_tool(repo_root, *args[:-2], 'isl-fsl', '--ckpt',
-             f'isl-fsl={ckpt}', '--work-dir', str(tmp_path / 'again'))
+    ckpt = work / variant / 'iter_2.pth'
+    run_tool(repo_root, *args[:-2], variant, '--ckpt',
+             f'{variant}={ckpt}', '--work-dir', str(tmp_path / 'again'))
     again = json.load(open(tmp_path / 'again' / 'results.json'))['rows'][0]
-    assert not osp.exists(tmp_path / 'again' / 'isl-fsl' / 'iter_2.pth')
+    assert not osp.exists(tmp_path / 'again' / variant / 'iter_2.pth')
     assert again['J'] == pytest.approx(res['rows'][1]['J'])
     assert again['F'] == pytest.approx(res['rows'][1]['F'])

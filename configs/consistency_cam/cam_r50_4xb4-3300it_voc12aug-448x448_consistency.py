@@ -1,0 +1,12 @@
+# Consistency-CAM on the VOC ResNet-50 CAM classifier: random tile grids
+# rows, cols in {1, 2, 4} (448 px crops -> tiles of 448 / 224 / 112 px),
+# horizontal flip p 0.5, rescale [0.75, 1.25]; alpha 4 ramped over the
+# first half.
+_base_ = '../cam/cam_r50_4xb4-3300it_voc12aug-448x448.py'
+max_iters = 3300
+model = dict(consistency_losses=[
+    dict(type='PuzzleConsistencyLoss',
+         grids=[(r, c) for r in (1, 2, 4) for c in (1, 2, 4)],
+         flip_prob=0.5, scale_range=(0.75, 1.25), alpha=4.0,
+         ramp_iters=max_iters // 2, p=1, pcls_weight=1.0)
+])

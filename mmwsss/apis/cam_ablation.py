@@ -1,0 +1,176 @@
+"""Compare CAM classifiers by the quality of their pseudo-labels.
+
+The engine of the CAM ablation recipes (``projects/hfpl/run.py``,
+``projects/consistency_cam/run.py``): per variant (a config), train the
+classifier with mmengine's Runner (or test a finished one / a given
+checkpoint), compute single-scale CAMs of the training split (classes from
+the image labels), sweep the background threshold for the best J, write the
+pseudo-labels at that threshold and report J (mIoU), contour F, J&F and the
+validation mAP; a table (``results.md`` / ``results.json``), a bar plot and
+CAM overlays. Masks of the training split are read only to evaluate. Every
+stage reuses finished files, so a rerun continues.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import os.path as osp
+from typing import List, Sequence, Tuple
+
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+
+from ..datasets.synthetic import preset, write_synthetic_dataset
+from ..evaluation.pseudo_label_eval import eval_cam_dir, sweep_summary
+from ..utils.io import atomic_write
+from .config_utils import build_dataset, stage_items
+from .gen_cams import generate_cams
+from .pipeline import StageTimer, point_config_at, train_or_load
+from .pseudo_labels import make_pseudo_labels
+
+Variant = Tuple[str, str, str]  # (name, title, config path)
+THRESHOLDS = [round(0.05 * k, 2) for k in range(1, 20)]
+
+
+def parse_ablation_args(variants: Sequence[Variant], description: str,
+                        repo_root: str, default_work_dir: str,
+                        argv=None) -> argparse.Namespace:
+    """Command line of an ablation recipe: ``--ckpt NAME=CKPT``,
+    ``--only NAME ...``, ``--data``, ``--work-dir``, ``--nproc``,
+    ``--cam-iters`` (testing), ``--preset``."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument('--ckpt', nargs='+', default=[],
+                        metavar='NAME=CKPT',
+                        help='finished classifiers to reuse (NAME from '
+                        'the variants) instead of training them')
+    parser.add_argument('--only', nargs='+',
+                        help='evaluate only these variants')
+    parser.add_argument('--data', default=osp.join(repo_root, 'data',
+                                                   'synthetic'))
+    parser.add_argument('--work-dir', default=default_work_dir)
+    parser.add_argument('--nproc', type=int, default=2)
+    parser.add_argument('--cam-iters', type=int, help='override (testing)')
+    parser.add_argument('--preset', default='default')
+    args = parser.parse_args(argv)
+    names = [v[0] for v in variants]
+    ckpts = {}
+    for item in args.ckpt:
+        name, sep, path = item.partition('=')
+        if not sep or name not in names:
+            parser.error(f'--ckpt {item!r}: expected NAME=CKPT with NAME in '
+                         f'{names}')
+        if not osp.isfile(path):
+            parser.error(f'--ckpt {item!r}: no file {path}')
+        ckpts[name] = path
+    for name in args.only or []:
+        if name not in names:
+            parser.error(f'--only {name!r}: not one of {names}')
+    args.ckpts = ckpts
+    return args
+
+
+def plot_results(rows: List[dict], path: str, title: str) -> None:
+    """Grouped bars of J, F and J&F per variant (atomic write)."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    import numpy as np
+    fig, ax = plt.subplots(figsize=(max(8, 1.3 * len(rows)), 4))
+    x = np.arange(len(rows))
+    for k, (key, label) in enumerate((('J', 'J (mIoU)'), ('F', 'F'),
+                                      ('JF', 'J&F'))):
+        ax.bar(x + (k - 1) * 0.27, [r[key] for r in rows], 0.27, label=label)
+    ax.set_xticks(x, [r['name'] for r in rows], rotation=20, ha='right')
+    ax.set_ylabel('%')
+    ax.set_title(title)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path + '.tmp.png', dpi=100)
+    plt.close(fig)
+    os.replace(path + '.tmp.png', path)
+
+
+def evaluate_variant(cfg, checkpoint, work: str, name: str, nproc: int,
+                     stage: StageTimer) -> dict:
+    """Train-or-load one classifier and score its train pseudo-labels."""
+    with stage(f'2 CAM classifier: {name}'):
+        runner, capture = train_or_load(cfg, checkpoint)
+        model = runner.model
+        m_ap = capture.metrics.get('cls/mAP')
+    ds = build_dataset(cfg, 'train_dataloader', pipeline=[
+        dict(type='LoadImageFromFile'),
+        dict(type='PackWSSSInputs')
+    ])
+    classes = ds.metainfo['classes']
+    with stage(f'3 pseudo-labels: {name}'):
+        model.eval()
+        model.test_cfg.update(scales=(1.0, ), flip=False, restrict='gt',
+                              mode='whole')
+        cam_dir = osp.join(work, 'eval', name, 'cams')
+        generate_cams(model, ds, cam_dir,
+                      overlay_dir=osp.join(work, 'eval', name,
+                                           'cam_overlays'),
+                      num_overlays=6, show_progress=False)
+        items = stage_items(ds, cam_dir, require_gt=True)
+        sweep = sweep_summary(eval_cam_dir(
+            [(it['cam_path'], it['gt_path']) for it in items],
+            len(classes), THRESHOLDS, show_progress=False), THRESHOLDS)
+        out = osp.join(work, 'eval', name, 'labels')
+        s = make_pseudo_labels(items, out, len(classes),
+                               ds.metainfo['palette'],
+                               bg_threshold=sweep['best_threshold'],
+                               nproc=nproc, show_progress=False)
+        with atomic_write(osp.join(out, 'summary.json'), 'w') as f:
+            json.dump(s, f, indent=1)
+    return dict(name=name, threshold=sweep['best_threshold'], J=s['mIoU'],
+                F=s['F'], JF=s['JF'], mAP=m_ap, images=len(items),
+                seconds=stage.times[f'2 CAM classifier: {name}'])
+
+
+def run_cam_ablation(variants: Sequence[Variant], args: argparse.Namespace,
+                     title: str, config_dir: str) -> List[dict]:
+    """Run every variant (``args`` from :func:`parse_ablation_args`) and
+    write ``results.md``, ``results.json`` and ``results.png`` into
+    ``args.work_dir``. Returns the rows."""
+    work = args.work_dir
+    os.makedirs(work, exist_ok=True)
+    workers = 0 if args.preset == 'tiny' else 2
+    stage = StageTimer()
+    with stage('1 dataset'):
+        write_synthetic_dataset(args.data, preset(args.preset), seed=0)
+    init_default_scope('mmseg')
+    rows = []
+    for name, vtitle, rel in variants:
+        if args.only and name not in args.only:
+            continue
+        cfg = point_config_at(Config.fromfile(osp.join(config_dir, rel)),
+                              args.data, osp.join(work, name),
+                              args.cam_iters, workers)
+        row = evaluate_variant(cfg, args.ckpts.get(name), work, name,
+                               args.nproc, stage)
+        row['title'] = vtitle
+        rows.append(row)
+        print(row, flush=True)
+
+    def f(v):
+        return '-' if v is None else f'{v:.2f}'
+    n_img = rows[-1]['images'] if rows else 0
+    lines = [f'# {title}', '',
+             '| CAM classifier | bg threshold | J (mIoU) | F | J&F | '
+             'val mAP |', '|---|---|---|---|---|---|']
+    lines += [f'| {r["title"]} | {r["threshold"]} | {f(r["J"])} | '
+              f'{f(r["F"])} | {f(r["JF"])} | {f(r["mAP"])} |' for r in rows]
+    lines += ['', f'Single-scale CAMs of the {n_img} training images, '
+              'classes from the image labels, threshold chosen for the best '
+              'J; F: DAVIS boundary F-measure (tolerance ceil(0.008 x '
+              'diagonal)), mean over the foreground classes.', '',
+              '| stage | seconds |', '|---|---|']
+    lines += [f'| {k} | {v:.1f} |' for k, v in stage.times.items()]
+    with atomic_write(osp.join(work, 'results.md'), 'w') as fh:
+        fh.write('\n'.join(lines) + '\n')
+    with atomic_write(osp.join(work, 'results.json'), 'w') as fh:
+        json.dump(dict(rows=rows, seconds=stage.times), fh, indent=1)
+    plot_results(rows, osp.join(work, 'results.png'), title)
+    print('\n'.join(lines))
+    return rows

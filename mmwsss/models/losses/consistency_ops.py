@@ -1,0 +1,200 @@
+"""Tile/merge and view-consistency math of Puzzle-CAM and Consistency-CAM.
+
+Puzzle-CAM (Jo & Yu, ICIP 2021): the image ``I`` is cut into tiles, each
+tile goes through the classifier on its own, and the tile CAMs are put back
+together (the *puzzle module*) into ``A^re``. With ``A^s`` the CAM of the
+whole image and ``y`` the image labels (eq. 3-6 of the paper):
+
+    L_cls   = BCE(GAP(A^s), y)
+    L_p-cls = BCE(GAP(A^re), y)
+    L_re    = || A^s - A^re ||_1   (only the channels of present classes)
+    L       = L_cls + L_p-cls + alpha L_re
+
+Consistency-CAM generalises the puzzle view: the number of tiles is drawn
+at random every iteration (``rows x cols`` from a list; ``1 x 1`` is no
+tiling) and the view can also be a random augmentation (horizontal flip,
+rescale) that is inverted on the merged CAM before it is compared with
+``A^s``.
+
+Everything here is a pure tensor function; the registered loss is
+:class:`~mmwsss.models.losses.PuzzleConsistencyLoss`.
+"""
+from __future__ import annotations
+
+import random
+from typing import Optional, Sequence, Tuple
+
+import torch.nn.functional as F
+from torch import Tensor
+
+Grid = Tuple[int, int]
+
+
+def check_grid(height: int, width: int, grid: Sequence[int]) -> Grid:
+    """Validate a ``(rows, cols)`` grid for a ``height x width`` input.
+
+    Raises a ValueError naming the grid and the size when the tiles would
+    not have whole-pixel sides.
+    """
+    if len(grid) != 2:
+        raise ValueError(f'a tile grid is (rows, cols), got {grid!r}')
+    rows, cols = int(grid[0]), int(grid[1])
+    if rows < 1 or cols < 1:
+        raise ValueError(f'tile grid {rows}x{cols}: rows and cols must be '
+                         '>= 1')
+    if height % rows or width % cols:
+        raise ValueError(
+            f'tile grid {rows}x{cols} does not divide the input '
+            f'{height}x{width} into whole-pixel tiles')
+    return rows, cols
+
+
+def split_tiles(x: Tensor, rows: int, cols: int) -> Tensor:
+    """Cut ``(N, C, H, W)`` into ``rows x cols`` tiles.
+
+    Returns ``(rows * cols * N, C, H / rows, W / cols)``, tile-major: tile
+    ``t = r * cols + c`` (row-major over the grid) of image ``n`` is at
+    index ``t * N + n``. :func:`merge_tiles` is the inverse.
+    """
+    n, c, h, w = x.shape
+    rows, cols = check_grid(h, w, (rows, cols))
+    th, tw = h // rows, w // cols
+    t = x.reshape(n, c, rows, th, cols, tw)
+    t = t.permute(2, 4, 0, 1, 3, 5)          # rows, cols, n, c, th, tw
+    return t.reshape(rows * cols * n, c, th, tw)
+
+
+def merge_tiles(tiles: Tensor, rows: int, cols: int) -> Tensor:
+    """Put tile maps ``(rows * cols * N, C, h, w)`` back into
+    ``(N, C, rows * h, cols * w)`` (inverse of :func:`split_tiles`)."""
+    k, c, h, w = tiles.shape
+    if k % (rows * cols):
+        raise ValueError(f'{k} tiles cannot be merged on a {rows}x{cols} '
+                         'grid')
+    n = k // (rows * cols)
+    t = tiles.reshape(rows, cols, n, c, h, w).permute(2, 3, 0, 4, 1, 5)
+    return t.reshape(n, c, rows * h, cols * w)
+
+
+def valid_grids(height: int, width: int,
+                grids: Sequence[Sequence[int]]) -> list:
+    """The grids of ``grids`` that tile ``height x width`` exactly."""
+    out = []
+    for g in grids:
+        rows, cols = int(g[0]), int(g[1])
+        if rows >= 1 and cols >= 1 and not height % rows \
+                and not width % cols:
+            out.append((rows, cols))
+    return out
+
+
+def reconstruction_loss(cams: Tensor, cams_re: Tensor, labels: Tensor,
+                        p: int = 1) -> Tensor:
+    """Puzzle-CAM's ``L_re`` with the class mask (the authors' ``masking``
+    option, their best setting).
+
+    ``mean_{n,c,i} y_nc |A^s_nci - A^re_nci|^p`` over all ``N x C x h x w``
+    entries (absent classes count as zeros in the mean).
+
+    Args:
+        cams: ``(N, C, h, w)`` CAMs of the whole image.
+        cams_re: The reconstructed CAMs, same shape.
+        labels: ``(N, C)`` image labels in {0, 1}.
+        p: 1 (L1, the paper's choice) or 2.
+    """
+    if cams.shape != cams_re.shape:
+        raise ValueError(f'CAM shapes differ: {tuple(cams.shape)} vs '
+                         f'{tuple(cams_re.shape)}')
+    if p not in (1, 2):
+        raise ValueError(f'reconstruction loss p must be 1 or 2, got {p}')
+    diff = (cams - cams_re).abs()
+    if p == 2:
+        diff = diff * diff
+    mask = labels.to(diff.dtype)[:, :, None, None]
+    return (diff * mask).mean()
+
+
+def ramp_weight(alpha: float, it: Optional[int],
+                ramp_iters: int) -> float:
+    """Puzzle-CAM's schedule: ``alpha * min(1, it / ramp_iters)`` (the
+    authors ramp alpha linearly over the first half of training);
+    ``ramp_iters <= 0`` or an unknown iteration gives ``alpha``."""
+    if ramp_iters <= 0 or it is None:
+        return float(alpha)
+    return float(alpha) * min(1.0, max(0, it) / float(ramp_iters))
+
+
+class ViewParams:
+    """One random view of a batch: flip, scale and tile grid.
+
+    Args:
+        flip: Mirror the image horizontally.
+        size: ``(H', W')`` the (rescaled) image is resized to before
+            tiling; divisible by ``grid``.
+        grid: ``(rows, cols)``.
+    """
+
+    def __init__(self, flip: bool, size: Tuple[int, int],
+                 grid: Grid) -> None:
+        self.flip = flip
+        self.size = size
+        self.grid = grid
+
+    def __repr__(self) -> str:
+        return (f'ViewParams(flip={self.flip}, size={self.size}, '
+                f'grid={self.grid})')
+
+
+def sample_view(height: int, width: int, grids: Sequence[Sequence[int]],
+                flip_prob: float = 0.0,
+                scale_range: Tuple[float, float] = (1.0, 1.0),
+                rng: Optional[random.Random] = None) -> ViewParams:
+    """Draw a view: a grid uniformly from ``grids`` (those that tile the
+    rescaled size), a flip with ``flip_prob``, a scale uniform in
+    ``scale_range``. The rescaled size is rounded to a multiple of the
+    grid so the tiles stay whole."""
+    rng = rng or random
+    lo, hi = float(scale_range[0]), float(scale_range[1])
+    if not 0 < lo <= hi:
+        raise ValueError(f'scale_range must satisfy 0 < lo <= hi, got '
+                         f'{scale_range}')
+    scale = lo if lo == hi else rng.uniform(lo, hi)
+    grids = [(int(g[0]), int(g[1])) for g in grids]
+    if not grids:
+        raise ValueError('no tile grids given')
+    if scale == 1.0:
+        choices = valid_grids(height, width, grids)
+        if not choices:
+            raise ValueError(
+                f'none of the tile grids {grids} divides the input '
+                f'{height}x{width} into whole-pixel tiles')
+        grid = choices[rng.randrange(len(choices))]
+        size = (height, width)
+    else:
+        grid = grids[rng.randrange(len(grids))]
+        size = (max(grid[0], round(height * scale / grid[0]) * grid[0]),
+                max(grid[1], round(width * scale / grid[1]) * grid[1]))
+    flip = flip_prob > 0 and rng.random() < flip_prob
+    return ViewParams(flip, size, grid)
+
+
+def apply_view(images: Tensor, view: ViewParams) -> Tensor:
+    """Flip / resize ``(N, C, H, W)`` images and cut them into the view's
+    tiles (``(rows * cols * N, C, h, w)``)."""
+    x = images.flip(-1) if view.flip else images
+    if tuple(x.shape[2:]) != tuple(view.size):
+        x = F.interpolate(x, size=view.size, mode='bilinear',
+                          align_corners=False)
+    return split_tiles(x, *view.grid)
+
+
+def invert_view(tile_cams: Tensor, view: ViewParams,
+                size: Tuple[int, int]) -> Tensor:
+    """Merge tile CAMs, resize them to the whole image's CAM grid ``size``
+    and undo the flip: the view's CAM in the frame of ``A^s``."""
+    cams = merge_tiles(tile_cams, *view.grid)
+    if tuple(cams.shape[2:]) != tuple(size):
+        cams = F.interpolate(cams, size=size, mode='bilinear',
+                             align_corners=False)
+    return cams.flip(-1) if view.flip else cams
+

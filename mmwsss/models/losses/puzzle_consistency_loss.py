@@ -1,0 +1,121 @@
+"""Puzzle-CAM / Consistency-CAM view-consistency loss."""
+from __future__ import annotations
+
+import random
+from typing import Callable, Dict, Optional, Sequence, Tuple
+
+import torch.nn as nn
+from mmengine.logging import MessageHub
+from mmseg.registry import MODELS
+from torch import Tensor
+
+from .consistency_ops import (apply_view, invert_view, ramp_weight,
+                              reconstruction_loss, sample_view)
+
+
+def current_iter() -> Optional[int]:
+    """The runner's iteration from mmengine's message hub (set by the
+    default ``RuntimeInfoHook``), or None outside a Runner."""
+    try:
+        hub = MessageHub.get_current_instance()
+    except Exception:  # pragma: no cover - no hub at all
+        return None
+    return hub.get_info('iter')
+
+
+@MODELS.register_module()
+class PuzzleConsistencyLoss(nn.Module):
+    """Puzzle-CAM's puzzle module and losses, generalised (Consistency-CAM).
+
+    Every training step draws one view of the batch: a tile grid from
+    ``grids`` (Puzzle-CAM: ``[(2, 2)]``), optionally a horizontal flip
+    (``flip_prob``) and a rescale (``scale_range``). The view's tiles go
+    through the classifier, their CAMs are merged and mapped back onto the
+    whole image's CAM grid (``A^re``), and (Jo & Yu, ICIP 2021, eq. 4-6)
+
+    * ``loss_pcls = BCE(GAP(A^re), y)`` (weight ``pcls_weight``, 1),
+    * ``loss_re = alpha_t * mean(y |A^s - A^re|)`` with
+      ``alpha_t = alpha * min(1, iter / ramp_iters)`` (alpha 4 ramped over
+      the first half of training in the authors' code).
+
+    Both branches get gradients. Use it through
+    ``CAMClassifier(consistency_losses=[...])``; the classifier passes its
+    forward function, the normalised inputs, the whole-image CAMs, the
+    labels and its pooling.
+
+    Args:
+        grids: Tile grids ``(rows, cols)`` drawn uniformly (among those that
+            tile the input exactly). ``(1, 1)`` = no tiling.
+        flip_prob: Probability of a horizontal flip of the view.
+        scale_range: The view is rescaled by a factor uniform in this range.
+        alpha: Weight of the reconstruction loss after the ramp (4).
+        ramp_iters: Iterations of the linear ramp of alpha (0: none).
+        p: 1 for L1 (the paper), 2 for squared error.
+        pcls_weight: Weight of the classification loss on ``A^re`` (0
+            switches it off).
+        loss_cls: Classification loss config for ``loss_pcls``.
+    """
+
+    def __init__(self,
+                 grids: Sequence[Sequence[int]] = ((2, 2), ),
+                 flip_prob: float = 0.0,
+                 scale_range: Tuple[float, float] = (1.0, 1.0),
+                 alpha: float = 4.0,
+                 ramp_iters: int = 0,
+                 p: int = 1,
+                 pcls_weight: float = 1.0,
+                 loss_cls: Optional[dict] = None,
+                 prefix: str = 'loss_puzzle') -> None:
+        super().__init__()
+        if not grids:
+            raise ValueError('PuzzleConsistencyLoss.grids is empty')
+        self.grids = [tuple(int(v) for v in g) for g in grids]
+        for g in self.grids:
+            if len(g) != 2 or min(g) < 1:
+                raise ValueError(
+                    f'PuzzleConsistencyLoss.grids: {g} is not (rows, cols) '
+                    'with rows, cols >= 1')
+        if not 0.0 <= flip_prob <= 1.0:
+            raise ValueError(f'PuzzleConsistencyLoss.flip_prob={flip_prob} '
+                             'is not a probability')
+        self.flip_prob = float(flip_prob)
+        self.scale_range = (float(scale_range[0]), float(scale_range[1]))
+        if not 0 < self.scale_range[0] <= self.scale_range[1]:
+            raise ValueError('PuzzleConsistencyLoss.scale_range must satisfy '
+                             f'0 < lo <= hi, got {scale_range}')
+        self.alpha = float(alpha)
+        self.ramp_iters = int(ramp_iters)
+        self.p = p
+        self.pcls_weight = float(pcls_weight)
+        self.loss_cls = MODELS.build(
+            loss_cls or dict(type='MultiLabelSoftMarginLoss'))
+        self.prefix = prefix
+        self.rng = random  # seeded by mmengine's ``randomness``
+        self.last_view = None
+
+    def forward(self, forward_fn: Callable[[Tensor], Tensor], inputs: Tensor,
+                cams: Tensor, labels: Tensor,
+                pool: Callable[[Tensor], Tensor]) -> Dict[str, Tensor]:
+        """Losses of one view.
+
+        Args:
+            forward_fn: Maps normalised images to raw CAMs.
+            inputs: ``(N, 3, H, W)`` the normalised batch.
+            cams: ``(N, C, h, w)`` raw CAMs of ``inputs`` (``A^s``).
+            labels: ``(N, C)`` image labels.
+            pool: CAMs -> class scores (the head's GAP).
+        """
+        h, w = inputs.shape[2:]
+        view = sample_view(h, w, self.grids, self.flip_prob,
+                           self.scale_range, self.rng)
+        self.last_view = view
+        tile_cams = forward_fn(apply_view(inputs, view))
+        cams_re = invert_view(tile_cams, view, tuple(cams.shape[2:]))
+        losses = {}
+        if self.pcls_weight > 0:
+            losses[f'{self.prefix}_pcls'] = self.pcls_weight * \
+                self.loss_cls(pool(cams_re), labels)
+        weight = ramp_weight(self.alpha, current_iter(), self.ramp_iters)
+        losses[f'{self.prefix}_re'] = weight * reconstruction_loss(
+            cams, cams_re, labels, self.p)
+        return losses
