@@ -8,7 +8,7 @@ view-consistency losses.
 1. the synthetic dataset (data/synthetic)
 2. one CAM classifier per variant (VARIANTS: GAP-BCE baseline, Puzzle-CAM
    with 2 x 2 tiles, Consistency-CAM with random tile grids + random
-   flip / rescale), each trained in WORK_DIR/NAME (a finished run is only
+   flip / rescale, and ablations: random grids alone, alpha 1), each trained in WORK_DIR/NAME (a finished run is only
    tested) or given as ``--ckpt NAME=CKPT``; classification mAP on val
 3. per variant: single-scale CAMs of the training split (GT image labels
    keep the classes), the background-threshold sweep (best J), the
@@ -36,6 +36,12 @@ VARIANTS = [  # (name, title, config)
      f'consistency_cam/{STEM}_puzzle.py'),
     ('consistency', '+ Consistency-CAM (random grids, flip, rescale)',
      f'consistency_cam/{STEM}_consistency.py'),
+    ('random-grids', '+ random grids only (no flip / rescale)',
+     f'consistency_cam/{STEM}_random-grids.py'),
+    ('puzzle-alpha1', '+ Puzzle-CAM, alpha 1',
+     f'consistency_cam/{STEM}_puzzle-alpha1.py'),
+    ('consistency-alpha1', '+ Consistency-CAM, alpha 1',
+     f'consistency_cam/{STEM}_consistency-alpha1.py'),
 ]
 
 

@@ -1,6 +1,7 @@
 """configs/consistency_cam: every config builds; Puzzle-CAM's settings
-(alpha 4 ramped over half the schedule, L1, L_p-cls on) and the view
-distributions the names promise."""
+(alpha 4 ramped over half the schedule, or 1 in the ``-alpha1``
+ablations; L1; L_p-cls on) and the view distributions the names
+promise."""
 import glob
 import os.path as osp
 
@@ -18,15 +19,20 @@ def test_config_builds_with_puzzle_settings(path):
     cfg = Config.fromfile(path)
     model = MODELS.build(cfg.model)
     [loss] = model.consistency_losses
-    assert loss.alpha == 4.0 and loss.p == 1 and loss.pcls_weight == 1.0
+    name = osp.basename(path)[:-3]
+    assert loss.alpha == (1.0 if name.endswith('-alpha1') else 4.0)
+    assert loss.p == 1 and loss.pcls_weight == 1.0
     assert loss.ramp_iters == cfg.train_cfg.max_iters // 2
-    if path.endswith('_puzzle.py'):
+    all_grids = [(r, c) for r in (1, 2, 4) for c in (1, 2, 4)]
+    if '_puzzle' in name:
         assert loss.grids == [(2, 2)] and loss.flip_prob == 0
         assert loss.scale_range == (1.0, 1.0)
+    elif name.endswith('_random-grids'):
+        assert sorted(loss.grids) == all_grids and loss.flip_prob == 0
+        assert loss.scale_range == (1.0, 1.0)
     else:
-        assert path.endswith('_consistency.py')
-        assert sorted(loss.grids) == [(r, c) for r in (1, 2, 4)
-                                      for c in (1, 2, 4)]
+        assert '_consistency' in name
+        assert sorted(loss.grids) == all_grids
         assert loss.flip_prob == 0.5 and loss.scale_range == (0.75, 1.25)
     crop = cfg.get('crop_size', (128, 128))
     for g in loss.grids:  # every grid tiles the training crop exactly

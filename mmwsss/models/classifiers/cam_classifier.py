@@ -14,6 +14,7 @@ from mmseg.utils import OptConfigType, OptMultiConfig, OptSampleList
 from torch import Tensor
 
 from ..heads.cam_head import stack_img_labels
+from ..utils.bn_stats import frozen_bn_stats
 from ..utils.cam_ops import (aggregate_cams, cams_to_seg_logits,
                              normalize_cams, restrict_cams)
 from ..utils.multi_crop import multi_crop_windows
@@ -123,7 +124,10 @@ class CAMClassifier(ScoredPredictMixin, BaseSegmentor):
             labels = stack_img_labels(data_samples, self.num_classes - 1).to(
                 cams.device)
             for loss in self.consistency_losses:
-                for name, value in loss(self._forward, inputs, cams, labels,
+                forward = self._forward
+                if not getattr(loss, 'update_bn_stats', True):
+                    forward = self._forward_frozen_bn
+                for name, value in loss(forward, inputs, cams, labels,
                                         self.cam_head.pool).items():
                     if name in losses:
                         raise KeyError(f'two losses are named {name!r}; '
@@ -131,6 +135,13 @@ class CAMClassifier(ScoredPredictMixin, BaseSegmentor):
                                        'different prefixes')
                     losses[name] = value
         return losses
+
+    def _forward_frozen_bn(self, inputs: Tensor) -> Tensor:
+        """:meth:`_forward` leaving the BatchNorm running statistics as they
+        are (for extra training views, see ``update_bn_stats`` of
+        :class:`~mmwsss.models.losses.PuzzleConsistencyLoss`)."""
+        with frozen_bn_stats(self):
+            return self._forward(inputs)
 
     def class_scores(self, raw_cams: Tensor) -> Tensor:
         """``sigmoid(pool(M))``: per-class probabilities ``(N, C_fg)``."""

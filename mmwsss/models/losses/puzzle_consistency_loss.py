@@ -54,6 +54,11 @@ class PuzzleConsistencyLoss(nn.Module):
         pcls_weight: Weight of the classification loss on ``A^re`` (0
             switches it off).
         loss_cls: Classification loss config for ``loss_pcls``.
+        update_bn_stats: Let the view's forward pass update the BatchNorm
+            running statistics (True, as in the authors' code, where the
+            tiles go through the network in training mode). False keeps
+            them to the whole images the model is tested on (the view is
+            still normalised with its own batch statistics).
     """
 
     def __init__(self,
@@ -65,6 +70,7 @@ class PuzzleConsistencyLoss(nn.Module):
                  p: int = 1,
                  pcls_weight: float = 1.0,
                  loss_cls: Optional[dict] = None,
+                 update_bn_stats: bool = True,
                  prefix: str = 'loss_puzzle') -> None:
         super().__init__()
         if not grids:
@@ -89,8 +95,10 @@ class PuzzleConsistencyLoss(nn.Module):
         self.pcls_weight = float(pcls_weight)
         self.loss_cls = MODELS.build(
             loss_cls or dict(type='MultiLabelSoftMarginLoss'))
+        self.update_bn_stats = bool(update_bn_stats)
         self.prefix = prefix
-        self.rng = random  # seeded by mmengine's ``randomness``
+        # None: Python's ``random`` (seeded by mmengine's ``randomness``)
+        self.rng: Optional[random.Random] = None
         self.last_view = None
 
     def forward(self, forward_fn: Callable[[Tensor], Tensor], inputs: Tensor,
