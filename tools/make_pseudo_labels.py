@@ -3,7 +3,7 @@
     python tools/make_pseudo_labels.py CONFIG --cams DIR --out DIR \
         [--split-file ImageSets/Segmentation/train_aug.txt] \
         [--bg-threshold 0.25 | --bg-alpha 4] [--crf psa|pmm|deeplab] \
-        [--cvs] [--generator ppmg] [--nproc 2]
+        [--cvs] [--generator ppmg] [--nproc 2] [--recompute]
 
 The rule comes from the config's ``pseudo_label_cfg`` when it has one
 (e.g. ``configs/pmm/ppmg_*.py``: ``dict(generator=dict(type='PPMG', ...))``;
@@ -11,7 +11,9 @@ keys ``bg_threshold``, ``bg_alpha``, ``refiners``, ``cam_transforms``,
 ``generator``), and the command-line flags override it.
 
 The images come from the config's train set (or --split-file). Labels are
-written atomically and finished ones are skipped (resumable). A summary
+written atomically and finished ones are skipped (resumable); the settings
+are kept in OUT/settings.json, and a rerun with other settings into the
+same OUT stops with the differing fields named (--recompute rewrites). A summary
 (coverage, class histogram, and mIoU where the dataset has masks) is printed
 and written to OUT/summary.json. Train any mmseg model on OUT by pointing its
 ``seg_map_path`` there (configs/final_stage/).
@@ -53,6 +55,9 @@ def parse_args():
     parser.add_argument('--nproc', type=int, default=1)
     parser.add_argument('--absent', choices=['nan', 'zero'], default='nan',
                         help='IoU of a class absent from prediction and GT')
+    parser.add_argument('--recompute', action='store_true',
+                        help='rewrite labels already in --out that were '
+                        'made with other settings (default: refuse)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     return parser.parse_args()
 
@@ -84,7 +89,8 @@ def main():
         stage_items(dataset, args.cams), args.out,
         num_classes=len(dataset.metainfo['classes']),
         palette=dataset.metainfo['palette'], nproc=args.nproc,
-        absent=args.absent, **rule)
+        absent=args.absent,
+        on_change='recompute' if args.recompute else 'error', **rule)
     summary['settings'] = dict(rule, cams=args.cams)
     with atomic_write(osp.join(args.out, 'summary.json'), 'w') as f:
         json.dump(summary, f, indent=1)

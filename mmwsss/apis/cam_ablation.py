@@ -30,7 +30,10 @@ from .pipeline import StageTimer, point_config_at, train_or_load
 from .pseudo_labels import make_pseudo_labels
 
 Variant = Tuple[str, str, str]  # (name, title, config path)
-THRESHOLDS = [round(0.05 * k, 2) for k in range(1, 20)]
+# 0.05 steps, plus finer steps at the low end (flat CAMs, e.g. of the
+# consistency-regularised classifiers, peak there)
+THRESHOLDS = [0.01, 0.02, 0.03, 0.04] + [round(0.05 * k, 2)
+                                         for k in range(1, 20)]
 
 
 def parse_ablation_args(variants: Sequence[Variant], description: str,
@@ -120,7 +123,8 @@ def evaluate_variant(cfg, checkpoint, work: str, name: str, nproc: int,
         s = make_pseudo_labels(items, out, len(classes),
                                ds.metainfo['palette'],
                                bg_threshold=sweep['best_threshold'],
-                               nproc=nproc, show_progress=False)
+                               nproc=nproc, show_progress=False,
+                               on_change='recompute')
         with atomic_write(osp.join(out, 'summary.json'), 'w') as f:
             json.dump(s, f, indent=1)
     return dict(name=name, threshold=sweep['best_threshold'], J=s['mIoU'],

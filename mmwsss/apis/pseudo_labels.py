@@ -1,6 +1,7 @@
 """CAMs -> pseudo-label PNGs (optionally refined), in parallel and resumable."""
 from __future__ import annotations
 
+import os
 import os.path as osp
 from multiprocessing import get_context
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -12,7 +13,8 @@ from mmwsss.evaluation.boundary_f import (boundary_counts,
                                           boundary_f_from_counts)
 from mmwsss.evaluation.functional import confusion_areas, iou_from_areas
 from mmwsss.utils.cam_io import load_cam_file
-from mmwsss.utils.io import is_complete, read_label_png, save_png
+from mmwsss.utils.io import (atomic_write, is_complete, read_label_png,
+                             save_png)
 
 
 def pseudo_label_from_cams(cams: np.ndarray,
@@ -84,11 +86,37 @@ def _init_worker(settings: dict) -> None:
     _WORKER['settings'] = settings
 
 
+def _check_settings(out_dir: str, settings: dict, on_change: str) -> bool:
+    """Record ``settings`` in ``out_dir/settings.json``; return whether the
+    PNGs already there may be reused (same settings as recorded)."""
+    import json
+    os.makedirs(out_dir, exist_ok=True)
+    path = osp.join(out_dir, 'settings.json')
+    record = json.loads(json.dumps(settings, default=str))
+    reuse = True
+    if osp.isfile(path):
+        with open(path) as f:
+            old = json.load(f)
+        changed = sorted(k for k in set(old) | set(record)
+                         if old.get(k) != record.get(k))
+        if changed:
+            if on_change == 'error':
+                raise ValueError(
+                    f'{out_dir} holds pseudo-labels made with other '
+                    f'settings ({", ".join(changed)} differ, see '
+                    f'{path}); use a new output directory or '
+                    "on_change='recompute'")
+            reuse = False
+    with atomic_write(path, 'w') as f:
+        json.dump(record, f, indent=1)
+    return reuse
+
+
 def _one(job: Tuple[str, str, str, Optional[str]]):
     import mmcv
     img_path, cam_path, out_path, gt_path = job
     settings = _WORKER['settings']
-    if is_complete(out_path):
+    if settings.get('reuse', True) and is_complete(out_path):
         label = read_label_png(out_path)
     else:
         rec = load_cam_file(cam_path)
@@ -130,8 +158,15 @@ def make_pseudo_labels(items: List[dict],
                        generator: Optional[dict] = None,
                        nproc: int = 1,
                        show_progress: bool = True,
-                       absent: str = 'nan') -> dict:
+                       absent: str = 'nan',
+                       on_change: str = 'error') -> dict:
     """Write one pseudo-label PNG per item; skip those already written.
+
+    The settings of a run are recorded in ``OUT_DIR/settings.json``. PNGs
+    already in ``out_dir`` are reused only when they were written with the
+    same settings; otherwise ``on_change='error'`` (default) raises a
+    ValueError naming the directory and the fields that differ, and
+    ``on_change='recompute'`` rewrites every label.
 
     Args:
         items: ``dict(name, img_path, cam_path, gt_path=None)`` per image.
@@ -155,6 +190,10 @@ def make_pseudo_labels(items: List[dict],
                     generator=dict(generator) if generator else None,
                     palette=[list(p) for p in palette],
                     num_classes=num_classes)
+    if on_change not in ('error', 'recompute'):
+        raise ValueError(f'on_change must be error or recompute, got '
+                         f'{on_change!r}')
+    settings['reuse'] = _check_settings(out_dir, settings, on_change)
     jobs = [(it['img_path'], it['cam_path'],
              osp.join(out_dir, it['name'] + '.png'), it.get('gt_path'))
             for it in items]

@@ -1,3 +1,4 @@
+import json
 import os
 import os.path as osp
 import signal
@@ -176,3 +177,22 @@ def test_resume_after_kill_is_identical(tmp_path, repo_root):
     for f in names:
         assert np.array_equal(read_label_png(osp.join(killed, f)),
                               read_label_png(osp.join(clean, f))), f
+
+
+def test_labels_of_other_settings_are_never_reused(tmp_path):
+    """A rerun into the same folder with another threshold must not mix
+    old PNGs in: it raises naming the field, or recomputes everything."""
+    items = make_cam_set(str(tmp_path), 6, size=48)
+    kw = dict(num_classes=11, palette=SYNTHETIC_PALETTE, show_progress=False)
+    out = str(tmp_path / 'labels')
+    low = make_pseudo_labels(items, out, bg_threshold=0.1, **kw)
+    assert make_pseudo_labels(items, out, bg_threshold=0.1, **kw) == low
+    with pytest.raises(ValueError, match=r'labels.*bg_threshold'):
+        make_pseudo_labels(items, out, bg_threshold=0.8, **kw)
+    high = make_pseudo_labels(items, out, bg_threshold=0.8,
+                              on_change='recompute', **kw)
+    fresh = make_pseudo_labels(items, str(tmp_path / 'fresh'),
+                               bg_threshold=0.8, **kw)
+    assert high == fresh and high['class_fraction'] != low['class_fraction']
+    with open(osp.join(out, 'settings.json')) as f:
+        assert json.load(f)['bg_threshold'] == 0.8
