@@ -7,7 +7,9 @@
 
 Files are compressed, float16, present classes only (mmwsss/utils/cam_io.py),
 written atomically; finished images are skipped, so an interrupted run
-resumes. Shard across processes with --shard K/N, or across ranks with
+resumes. OUT/settings.json identifies the model (a hash of its weights and
+test_cfg): files of another model are never reused (the run stops;
+--recompute rewrites them). Shard across processes with --shard K/N, or across ranks with
 --launcher pytorch (each rank takes its shard).
 """
 import argparse
@@ -40,6 +42,9 @@ def parse_args():
     parser.add_argument('--score-thr', type=float)
     parser.add_argument('--num-overlays', type=int, default=8)
     parser.add_argument('--shard', default='0/1', help='K/N')
+    parser.add_argument('--recompute', action='store_true',
+                        help='rewrite CAM files in --out written by another '
+                        'model or test_cfg (default: refuse)')
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm'],
                         default='none')
@@ -70,7 +75,8 @@ def main():
     res = generate_cams(
         model, dataset, args.out, shard=(k, n),
         overlay_dir=osp.join(args.out, 'overlays'),
-        num_overlays=args.num_overlays if k == 0 else 0)
+        num_overlays=args.num_overlays if k == 0 else 0,
+        on_change='recompute' if args.recompute else 'error')
     print(f'\nshard {k}/{n}: wrote {res["written"]}, skipped '
           f'{res["skipped"]} finished CAM files in {args.out}')
 

@@ -114,7 +114,8 @@ def evaluate_variant(cfg, checkpoint, work: str, name: str, nproc: int,
         generate_cams(model, ds, cam_dir,
                       overlay_dir=osp.join(work, 'eval', name,
                                            'cam_overlays'),
-                      num_overlays=6, show_progress=False)
+                      num_overlays=6, show_progress=False,
+                      on_change='recompute')
         items = stage_items(ds, cam_dir, require_gt=True)
         sweep = sweep_summary(eval_cam_dir(
             [(it['cam_path'], it['gt_path']) for it in items],

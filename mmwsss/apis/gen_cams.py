@@ -1,6 +1,8 @@
 """Write CAM files for a dataset with a trained CAM classifier."""
 from __future__ import annotations
 
+import hashlib
+import json
 import os.path as osp
 from typing import Optional, Tuple
 
@@ -9,7 +11,8 @@ import torch
 from mmengine.dataset import pseudo_collate
 
 from mmwsss.utils.cam_io import save_cam_file
-from mmwsss.utils.io import is_complete, read_label_png, save_png
+from mmwsss.utils.io import (check_run_settings, is_complete,
+                             read_label_png, save_png)
 from .visualize import cam_overlay_panel
 
 
@@ -27,16 +30,34 @@ def kept_classes(sample, restrict: Optional[str], score_thr: float
     return np.flatnonzero(keep[0].cpu().numpy())
 
 
+def model_fingerprint(model) -> str:
+    """SHA-1 of a model's parameters and buffers (names, shapes, values)
+    and its ``test_cfg``: identifies the model that wrote a CAM folder."""
+    h = hashlib.sha1()
+    for name, t in model.state_dict().items():
+        h.update(name.encode())
+        h.update(str(tuple(t.shape)).encode())
+        h.update(t.detach().cpu().contiguous().numpy().tobytes())
+    h.update(json.dumps(dict(getattr(model, 'test_cfg', {}) or {}),
+                        sort_keys=True, default=str).encode())
+    return h.hexdigest()
+
+
 def generate_cams(model,
                   dataset,
                   out_dir: str,
                   shard: Tuple[int, int] = (0, 1),
                   overlay_dir: Optional[str] = None,
                   num_overlays: int = 0,
-                  show_progress: bool = True) -> dict:
+                  show_progress: bool = True,
+                  on_change: str = 'error') -> dict:
     """One CAM file (:mod:`mmwsss.utils.cam_io`) per image of ``dataset``.
 
     Images whose file is complete are skipped, so an interrupted run resumes.
+    The model's :func:`model_fingerprint` is kept in ``OUT_DIR/settings.json``:
+    files written by another model (or other ``test_cfg``) are never reused
+    — ``on_change='error'`` raises naming the folder, ``'recompute'``
+    rewrites every file.
     Shard ``(k, n)`` handles images ``k, k+n, k+2n, ...`` (one shard per
     process or rank). The first ``num_overlays`` images of the shard also get
     an overlay PNG in ``overlay_dir`` (with the ground truth beside it where
@@ -48,6 +69,8 @@ def generate_cams(model,
     rank, world = shard
     indices = list(range(rank, len(dataset), world))
     model.eval()
+    reuse = check_run_settings(out_dir, dict(model=model_fingerprint(model)),
+                               on_change)
     meta = dataset.metainfo
     restrict = model.test_cfg.get('restrict')
     score_thr = model.test_cfg.get('score_thr', 0.5)
@@ -61,7 +84,8 @@ def generate_cams(model,
         name = osp.splitext(osp.basename(info['img_path']))[0]
         path = osp.join(out_dir, name + '.npz')
         want_overlay = overlay_dir is not None and n < num_overlays
-        if is_complete(path) and not want_overlay:
+        done = reuse and is_complete(path)
+        if done and not want_overlay:
             skipped += 1
             if bar:
                 bar.update()
@@ -71,7 +95,7 @@ def generate_cams(model,
             sample = model.test_step(pseudo_collate([item]))[0]
         cams = sample.seg_logits.data[1:].float().cpu().numpy()
         keys = kept_classes(sample, restrict, score_thr)
-        if not is_complete(path):
+        if not done:
             save_cam_file(path, cams[keys], keys,
                           sample.pred_img_scores.cpu().numpy())
             written += 1

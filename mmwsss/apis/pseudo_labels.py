@@ -1,7 +1,6 @@
 """CAMs -> pseudo-label PNGs (optionally refined), in parallel and resumable."""
 from __future__ import annotations
 
-import os
 import os.path as osp
 from multiprocessing import get_context
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -13,8 +12,8 @@ from mmwsss.evaluation.boundary_f import (boundary_counts,
                                           boundary_f_from_counts)
 from mmwsss.evaluation.functional import confusion_areas, iou_from_areas
 from mmwsss.utils.cam_io import load_cam_file
-from mmwsss.utils.io import (atomic_write, is_complete, read_label_png,
-                             save_png)
+from mmwsss.utils.io import (check_run_settings, is_complete,
+                             read_label_png, save_png)
 
 
 def pseudo_label_from_cams(cams: np.ndarray,
@@ -84,32 +83,6 @@ def _init_worker(settings: dict) -> None:
     gen = settings.get('generator')
     _WORKER['generator'] = MODELS.build(gen) if gen else None
     _WORKER['settings'] = settings
-
-
-def _check_settings(out_dir: str, settings: dict, on_change: str) -> bool:
-    """Record ``settings`` in ``out_dir/settings.json``; return whether the
-    PNGs already there may be reused (same settings as recorded)."""
-    import json
-    os.makedirs(out_dir, exist_ok=True)
-    path = osp.join(out_dir, 'settings.json')
-    record = json.loads(json.dumps(settings, default=str))
-    reuse = True
-    if osp.isfile(path):
-        with open(path) as f:
-            old = json.load(f)
-        changed = sorted(k for k in set(old) | set(record)
-                         if old.get(k) != record.get(k))
-        if changed:
-            if on_change == 'error':
-                raise ValueError(
-                    f'{out_dir} holds pseudo-labels made with other '
-                    f'settings ({", ".join(changed)} differ, see '
-                    f'{path}); use a new output directory or '
-                    "on_change='recompute'")
-            reuse = False
-    with atomic_write(path, 'w') as f:
-        json.dump(record, f, indent=1)
-    return reuse
 
 
 def _one(job: Tuple[str, str, str, Optional[str]]):
@@ -190,10 +163,7 @@ def make_pseudo_labels(items: List[dict],
                     generator=dict(generator) if generator else None,
                     palette=[list(p) for p in palette],
                     num_classes=num_classes)
-    if on_change not in ('error', 'recompute'):
-        raise ValueError(f'on_change must be error or recompute, got '
-                         f'{on_change!r}')
-    settings['reuse'] = _check_settings(out_dir, settings, on_change)
+    settings['reuse'] = check_run_settings(out_dir, settings, on_change)
     jobs = [(it['img_path'], it['cam_path'],
              osp.join(out_dir, it['name'] + '.png'), it.get('gt_path'))
             for it in items]

@@ -99,3 +99,40 @@ def is_complete(path: str) -> bool:
     """Whether ``path`` exists as a finished (renamed) file."""
     return os.path.isfile(path) and not os.path.basename(path).startswith(
         TMP_PREFIX)
+
+
+def check_run_settings(out_dir: str, settings: dict,
+                       on_change: str = 'error') -> bool:
+    """Guard a resumable output folder against mixing runs.
+
+    Records ``settings`` (JSON-able) in ``OUT_DIR/settings.json``. Returns
+    whether the files already in ``out_dir`` may be reused: True when the
+    folder has no record or the same one. When the recorded settings differ,
+    ``on_change='error'`` raises a ValueError naming the folder and the
+    fields that differ; ``'recompute'`` returns False (the caller rewrites
+    everything) and records the new settings.
+    """
+    import json
+    if on_change not in ('error', 'recompute'):
+        raise ValueError(f'on_change must be error or recompute, got '
+                         f'{on_change!r}')
+    os.makedirs(out_dir, exist_ok=True)
+    path = os.path.join(out_dir, 'settings.json')
+    record = json.loads(json.dumps(settings, default=str))
+    reuse = True
+    if os.path.isfile(path):
+        with open(path) as f:
+            old = json.load(f)
+        changed = sorted(k for k in set(old) | set(record)
+                         if old.get(k) != record.get(k))
+        if changed:
+            if on_change == 'error':
+                raise ValueError(
+                    f'{out_dir} holds files made with other settings '
+                    f'({", ".join(changed)} differ, see {path}); use a new '
+                    "output directory or on_change='recompute'")
+            reuse = False
+    if not os.path.isfile(path) or not reuse:
+        with atomic_write(path, 'w') as f:
+            json.dump(record, f, indent=1)
+    return reuse
