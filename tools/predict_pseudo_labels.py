@@ -9,7 +9,9 @@ Softmax probabilities are averaged over the scales and flips (the model's own
 whole/slide test mode), optionally refined by a dense CRF; the argmax is
 written as a palette PNG (VOC ids, no ignore) named like the training
 annotation it replaces. Files are written atomically and finished ones are
-skipped, so an interrupted run resumes; shard with --shard K/N or across
+skipped, so an interrupted run resumes (DIR/settings.json records the model
+hash and the settings: masks of another model are never reused; the run
+stops, --recompute rewrites them); shard with --shard K/N or across
 ranks with --launcher pytorch. Train the next round on DIR with
 ``--cfg-options pseudo_label_dir=DIR`` (configs/pmm/README.md). Only images
 are read: no mask of the split is used.
@@ -41,6 +43,9 @@ def parse_args():
     parser.add_argument('--no-flip', action='store_true')
     parser.add_argument('--crf', help='dense CRF preset (psa, pmm, deeplab)')
     parser.add_argument('--shard', default='0/1', help='K/N')
+    parser.add_argument('--recompute', action='store_true',
+                        help='rewrite masks in --out made by another model '
+                        'or other settings (default: refuse)')
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm'],
                         default='none')
@@ -59,7 +64,9 @@ def main():
     crf = dict(type='DenseCRF', preset=args.crf) if args.crf else None
     written = predict_pseudo_masks(
         model, items, dataset.metainfo['palette'], scales=args.scales,
-        flip=not args.no_flip, crf=crf, rank=k, world_size=n)
+        flip=not args.no_flip, crf=crf, rank=k, world_size=n,
+        out_dir=args.out,
+        on_change='recompute' if args.recompute else 'error')
     print(f'\nshard {k}/{n}: wrote {written} masks in {args.out} '
           f'({len(items[k::n]) - written} were already there)')
 

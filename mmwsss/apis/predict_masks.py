@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from mmwsss.utils.io import is_complete, save_png
+from mmwsss.utils.io import check_run_settings, is_complete, save_png
 
 
 @torch.no_grad()
@@ -86,13 +86,21 @@ def predict_pseudo_masks(model,
                          crf: Optional[dict] = None,
                          rank: int = 0,
                          world_size: int = 1,
-                         show_progress: bool = True) -> int:
+                         show_progress: bool = True,
+                         out_dir: Optional[str] = None,
+                         on_change: str = 'error') -> int:
     """Predict and write one label PNG per item (this rank's shard).
 
     Each item is ``dict(img_path, out_path)``. Items ``rank::world_size`` are
     this process's; finished files are skipped (resumable) and every file is
     written atomically (temp file + rename), so a dataloader never reads a
     half-written mask. Every pixel gets the argmax class (no ignore).
+
+    With ``out_dir`` (the folder holding the ``out_path`` files), the model
+    (:func:`~mmwsss.apis.gen_cams.model_fingerprint`), scales, flip and CRF
+    are recorded in ``OUT_DIR/settings.json`` and masks of other settings
+    are never reused: ``on_change='error'`` raises naming the fields,
+    ``'recompute'`` rewrites them.
 
     Args:
         model: An mmseg segmentor (``data_preprocessor`` + ``inference``).
@@ -114,12 +122,19 @@ def predict_pseudo_masks(model,
     if show_progress:
         from mmengine.utils import ProgressBar
         bar = ProgressBar(len(mine))
+    reuse = True
+    if out_dir is not None:
+        from .gen_cams import model_fingerprint
+        reuse = check_run_settings(
+            out_dir, dict(model=model_fingerprint(model),
+                          scales=[float(v) for v in scales], flip=bool(flip),
+                          crf=crf), on_change)
     was_training = model.training
     model.eval()
     written = 0
     try:
         for item in mine:
-            if not is_complete(item['out_path']):
+            if not (reuse and is_complete(item['out_path'])):
                 data = pipeline(dict(img_path=item['img_path']))
                 batch = model.data_preprocessor(
                     dict(inputs=[data['inputs']],

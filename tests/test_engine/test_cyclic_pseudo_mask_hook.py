@@ -4,6 +4,7 @@ import os.path as osp
 import re
 
 import numpy as np
+import pytest
 
 from mmwsss.engine.hooks import redirect_seg_maps
 from mmwsss.utils.io import TMP_PREFIX, read_label_png
@@ -76,6 +77,8 @@ def test_cycle_switches_masks_disables_pus_and_resumes(repo_root,
     names = open(osp.join(tiny_synthetic, 'ImageSets', 'Segmentation',
                           'train.txt')).read().split()
     files = sorted(os.listdir(round_dir))
+    assert 'settings.json' in files  # the model + settings of the round
+    files.remove('settings.json')
     assert files == sorted(n + '.png' for n in names)
     assert not any(f.startswith(TMP_PREFIX) for f in files)
     for f in files:
@@ -110,11 +113,20 @@ def test_cycle_switches_masks_disables_pus_and_resumes(repo_root,
     out = run_tool(repo_root, 'tools/predict_pseudo_labels.py', cfg,
                    osp.join(work, 'iter_4.pth'), '--out', pred,
                    '--scales', '1.0', '--shard', '1/2', extra_path=tmp_path)
-    assert sorted(os.listdir(pred)) == files
+    assert sorted(os.listdir(pred)) == sorted(files + ['settings.json'])
     again = run_tool(repo_root, 'tools/predict_pseudo_labels.py', cfg,
                      osp.join(work, 'iter_4.pth'), '--out', pred,
                      '--scales', '1.0', extra_path=tmp_path)
     assert 'wrote 0 masks' in again           # resumable: all finished
+    # masks of another checkpoint are never taken for finished ones
+    other = [cfg, osp.join(work, 'iter_2.pth'), '--out', pred, '--scales',
+             '1.0']
+    with pytest.raises(AssertionError, match='model'):
+        run_tool(repo_root, 'tools/predict_pseudo_labels.py', *other,
+                 extra_path=tmp_path)
+    redo = run_tool(repo_root, 'tools/predict_pseudo_labels.py', *other,
+                    '--recompute', extra_path=tmp_path)
+    assert f'wrote {len(names)} masks' in redo
 
 
 def test_cycle_with_in_process_loading(repo_root, tiny_synthetic, tmp_path):
@@ -174,4 +186,4 @@ def test_cycle_with_two_ranks_on_cpu(repo_root, tiny_synthetic, tmp_path):
     # only rank 0 logs: it wrote its half, rank 1 the other half
     assert written == [len(names[0::2])]
     assert sorted(os.listdir(osp.join(work, 'pseudo_masks', 'round_1'))) \
-        == sorted(n + '.png' for n in names)
+        == sorted([n + '.png' for n in names] + ['settings.json'])

@@ -127,7 +127,7 @@ class CyclicPseudoMaskHook(Hook):
         written = predict_pseudo_masks(
             model, items, palette, scales=self.scales, flip=self.flip,
             crf=self.crf, rank=rank, world_size=world,
-            show_progress=rank == 0)
+            show_progress=rank == 0, out_dir=out, on_change='recompute')
         barrier()
         for ds, leaf in zip(leaves, per_leaf):
             redirect_seg_maps(ds, [it['out_path'] for it in leaf])
