@@ -107,7 +107,8 @@ def check_run_settings(out_dir: str, settings: dict,
 
     Records ``settings`` (JSON-able) in ``OUT_DIR/settings.json``. Returns
     whether the files already in ``out_dir`` may be reused: True when the
-    folder has no record or the same one. When the recorded settings differ,
+    folder is new (nothing in it) or has the same record. Files without a
+    record count as other settings. When the recorded settings differ,
     ``on_change='error'`` raises a ValueError naming the folder and the
     fields that differ; ``'recompute'`` returns False (the caller rewrites
     everything) and records the new settings.
@@ -120,7 +121,16 @@ def check_run_settings(out_dir: str, settings: dict,
     path = os.path.join(out_dir, 'settings.json')
     record = json.loads(json.dumps(settings, default=str))
     reuse = True
-    if os.path.isfile(path):
+    if not os.path.isfile(path) and any(
+            n != 'settings.json' for n in os.listdir(out_dir)):
+        # files of unknown settings (written before settings were recorded)
+        if on_change == 'error':
+            raise ValueError(
+                f'{out_dir} holds files but no record of their settings '
+                f'({path}); use a new output directory or '
+                "on_change='recompute'")
+        reuse = False
+    elif os.path.isfile(path):
         with open(path) as f:
             old = json.load(f)
         changed = sorted(k for k in set(old) | set(record)
@@ -132,7 +142,7 @@ def check_run_settings(out_dir: str, settings: dict,
                     f'({", ".join(changed)} differ, see {path}); use a new '
                     "output directory or on_change='recompute'")
             reuse = False
-    if not os.path.isfile(path) or not reuse:
+    if not reuse or not os.path.isfile(path):
         with atomic_write(path, 'w') as f:
             json.dump(record, f, indent=1)
     return reuse

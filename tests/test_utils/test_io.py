@@ -1,4 +1,5 @@
 import os
+import os.path as osp
 
 import numpy as np
 import pytest
@@ -35,3 +36,22 @@ def test_read_errors_name_file(tmp_path):
     bad.write_bytes(b'garbage')
     with pytest.raises(OSError, match='bad.png'):
         read_label_png(str(bad))
+
+
+def test_check_run_settings(tmp_path):
+    from mmwsss.utils.io import check_run_settings
+    d = str(tmp_path / 'out')
+    assert check_run_settings(d, dict(a=1))          # new folder
+    open(osp.join(d, 'x.png'), 'w').close()
+    assert check_run_settings(d, dict(a=1))          # same record
+    with pytest.raises(ValueError, match=r'out.*\ba\b differ'):
+        check_run_settings(d, dict(a=2))
+    assert not check_run_settings(d, dict(a=2), 'recompute')
+    assert check_run_settings(d, dict(a=2))          # recorded now
+    legacy = str(tmp_path / 'legacy')                # files, no record
+    os.makedirs(legacy)
+    open(osp.join(legacy, 'y.png'), 'w').close()
+    with pytest.raises(ValueError, match='no record'):
+        check_run_settings(legacy, dict(a=1))
+    assert not check_run_settings(legacy, dict(a=1), 'recompute')
+    assert check_run_settings(legacy, dict(a=1))
