@@ -95,7 +95,7 @@ def main():
         model.test_cfg.update(scales=CAM_SCALES, flip=True, restrict='gt')
         generate_cams(model, train_ds, cam_dir,
                       overlay_dir=osp.join(work, 'cam_overlays'),
-                      num_overlays=args.num_overlays)
+                      num_overlays=args.num_overlays, on_change='recompute')
 
     # masks only to evaluate (never to train)
     items = stage_items(train_ds, cam_dir, require_gt=True)
@@ -116,7 +116,7 @@ def main():
             items, label_dir, len(classes), train_ds.metainfo['palette'],
             bg_alpha=BG_ALPHA, refiners=[dict(type='DenseCRF',
                                               preset='psa')],
-            nproc=args.nproc)
+            nproc=args.nproc, on_change='recompute')
         figs['pseudo_mIoU_train'] = summary['mIoU']
         with open(osp.join(label_dir, 'summary.json'), 'w') as f:
             json.dump(summary, f, indent=1)

@@ -118,13 +118,14 @@ def main():
                               mode='whole')
         generate_cams(model, train_ds, cam_dir,
                       overlay_dir=osp.join(work, 'cam_overlays'),
-                      num_overlays=8)
+                      num_overlays=8, on_change='recompute')
     items = stage_items(train_ds, cam_dir, require_gt=True)
 
     def label_miou(name, title, **rule):
         out = osp.join(work, 'pseudo_labels', name)
         summary = make_pseudo_labels(items, out, len(classes), palette,
-                                     nproc=args.nproc, **rule)
+                                     nproc=args.nproc, on_change='recompute',
+                                     **rule)
         with atomic_write(osp.join(out, 'summary.json'), 'w') as f:
             json.dump(summary, f, indent=1)
         rows.append((title, summary['mIoU'], summary['mPrecision'],
@@ -165,7 +166,8 @@ def main():
                 dict(type='LoadImageFromFile'),
                 dict(type='PackWSSSInputs')
             ])
-            generate_cams(model, sub_ds, mc_dir, num_overlays=0)
+            generate_cams(model, sub_ds, mc_dir, num_overlays=0,
+                          on_change='recompute')
             mc_items = stage_items(sub_ds, mc_dir, require_gt=True)
             mc, _ = cam_miou(mc_items, classes)
             figs['multicrop'] = dict(
