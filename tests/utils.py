@@ -15,3 +15,21 @@ def run_tool(repo_root, *args, timeout=600, extra_path=None):
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-4000:]
     return out
+
+
+def tiny_train_options(data_root, iters, checkpoint_interval=None):
+    """``--cfg-options`` for a few in-process iterations of a synthetic
+    config on ``data_root``: every loader pointed there with no worker
+    processes, ``iters`` iterations validated at the end, batch 4, a log
+    line per iteration (and a checkpoint every ``checkpoint_interval``)."""
+    opts = []
+    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        opts += [f'{loader}.dataset.data_root={data_root}',
+                 f'{loader}.num_workers=0',
+                 f'{loader}.persistent_workers=False']
+    opts += [f'train_cfg.max_iters={iters}', f'train_cfg.val_interval={iters}',
+             'train_dataloader.batch_size=4',
+             'default_hooks.logger.interval=1']
+    if checkpoint_interval is not None:
+        opts.append(f'default_hooks.checkpoint.interval={checkpoint_interval}')
+    return opts

@@ -12,7 +12,7 @@ from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 
 from mmwsss.models.losses import FSLLoss
-from tests.utils import run_tool
+from tests.utils import run_tool, tiny_train_options
 
 CFG = 'configs/hfpl/cam_r18-w32-d16_1xb16-1500it_synthetic-128x128_isl-fsl.py'
 BASE = 'configs/cam/cam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py'
@@ -69,14 +69,7 @@ def test_fsl_needs_the_image():
 
 
 def test_isl_fsl_config_trains(repo_root, tiny_synthetic, tmp_path):
-    opts = []
-    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        opts += [f'{loader}.dataset.data_root={tiny_synthetic}',
-                 f'{loader}.num_workers=0',
-                 f'{loader}.persistent_workers=False']
-    opts += ['train_cfg.max_iters=2', 'train_cfg.val_interval=2',
-             'train_dataloader.batch_size=4',
-             'default_hooks.logger.interval=1']
+    opts = tiny_train_options(tiny_synthetic, 2)
     out = run_tool(repo_root, 'tools/train.py', CFG, '--work-dir',
                    str(tmp_path / 'w'), '--cfg-options', *opts)
     assert re.search(r'loss_isl: [\d.]+', out)

@@ -8,7 +8,7 @@ import numpy as np
 
 from mmwsss.utils.cam_io import save_cam_file
 from mmwsss.utils.io import read_label_png
-from tests.utils import run_tool
+from tests.utils import run_tool, tiny_train_options
 
 CFG = 'configs/pmm/cam_r18-w32-d16_1xb16-1500it_synthetic-128x128_multicrop.py'
 
@@ -30,19 +30,13 @@ def test_multicrop_cam_config_trains_and_tests(repo_root, tiny_synthetic,
         save_cam_file(str(base / f'{name}.npz'), cams, np.array(keys),
                       np.zeros(10))
     opts = [f'base_cam_dir={base}', 'crop=32']
-    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        opts += [f'{loader}.dataset.data_root={tiny_synthetic}',
-                 f'{loader}.num_workers=0',
-                 f'{loader}.persistent_workers=False']
-    opts += ['train_cfg.max_iters=2', 'train_cfg.val_interval=2',
-             'train_dataloader.batch_size=4',
-             'default_hooks.logger.interval=1',
-             # the pipeline and test_cfg hold the crop size themselves
-             f'train_dataloader.dataset.pipeline.1.base_dir={base}',
-             'train_dataloader.dataset.pipeline.1.crop_size=32',
-             'train_dataloader.dataset.pipeline.1.stride=24',
-             'train_dataloader.dataset.pipeline.2.scale=(32,32)',
-             'model.test_cfg.crop_size=32', 'model.test_cfg.stride=24']
+    opts += tiny_train_options(tiny_synthetic, 2)
+    opts += [  # the pipeline and test_cfg hold the crop size themselves
+        f'train_dataloader.dataset.pipeline.1.base_dir={base}',
+        'train_dataloader.dataset.pipeline.1.crop_size=32',
+        'train_dataloader.dataset.pipeline.1.stride=24',
+        'train_dataloader.dataset.pipeline.2.scale=(32,32)',
+        'model.test_cfg.crop_size=32', 'model.test_cfg.stride=24']
     out = run_tool(repo_root, 'tools/train.py', CFG, '--work-dir',
                    str(tmp_path / 'work'), '--cfg-options', *opts)
     assert 'Iter(train) [2/2]' in out

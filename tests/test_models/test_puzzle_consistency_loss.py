@@ -16,7 +16,7 @@ from mmwsss.models.losses import MultiLabelSoftMarginLoss, \
 from mmwsss.models.losses.consistency_ops import (apply_view, invert_view,
                                                   reconstruction_loss)
 from tests.test_models.test_hfpl_losses import samples
-from tests.utils import run_tool
+from tests.utils import run_tool, tiny_train_options
 
 PUZZLE = ('configs/consistency_cam/'
           'cam_r18-w32-d16_1xb16-1500it_synthetic-128x128_puzzle.py')
@@ -132,14 +132,7 @@ def test_classifier_rejects_clashing_loss_names(repo_root):
 
 
 def test_consistency_config_trains(repo_root, tiny_synthetic, tmp_path):
-    opts = []
-    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        opts += [f'{loader}.dataset.data_root={tiny_synthetic}',
-                 f'{loader}.num_workers=0',
-                 f'{loader}.persistent_workers=False']
-    opts += ['train_cfg.max_iters=3', 'train_cfg.val_interval=3',
-             'train_dataloader.batch_size=4',
-             'default_hooks.logger.interval=1']
+    opts = tiny_train_options(tiny_synthetic, 3)
     out = run_tool(repo_root, 'tools/train.py', CONSISTENCY, '--work-dir',
                    str(tmp_path / 'w'), '--cfg-options', *opts)
     assert len(re.findall(r'loss_puzzle_re: [\d.]+', out)) == 3

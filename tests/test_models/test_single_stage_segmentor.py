@@ -11,7 +11,7 @@ from mmengine.structures import PixelData
 from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 
-from tests.utils import run_tool
+from tests.utils import run_tool, tiny_train_options
 
 CFG = 'configs/single_stage/single-stage_r18-w32-d16_1xb16-1500it_synthetic-128x128.py'
 
@@ -120,16 +120,8 @@ def test_inference_modes(repo_root):
 
 
 def test_train_tool_with_warmup(repo_root, tiny_synthetic, tmp_path):
-    opts = [f'{loader}.dataset.data_root={tiny_synthetic}'
-            for loader in ('train_dataloader', 'val_dataloader',
-                           'test_dataloader')]
-    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        opts += [f'{loader}.num_workers=0',
-                 f'{loader}.persistent_workers=False']
-    opts += ['train_cfg.max_iters=4', 'train_cfg.val_interval=4',
-             'train_dataloader.batch_size=4',
-             'default_hooks.logger.interval=1',
-             'custom_hooks.1.warmup_iters=2']
+    opts = tiny_train_options(tiny_synthetic, 4)
+    opts += ['custom_hooks.1.warmup_iters=2']
     out = run_tool(repo_root, 'tools/train.py', CFG, '--work-dir',
                    str(tmp_path / 'work'), '--cfg-options', *opts)
     assert 'iteration 3: segmentation loss enabled after 2' in out

@@ -5,25 +5,13 @@ import re
 
 import pytest
 
-from tests.utils import run_tool
+from tests.utils import run_tool, tiny_train_options
 
 CFG = 'configs/cam/cam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py'
 
 
 def tiny_options(data_root, iters=4):
-    opts = [
-        f'train_dataloader.dataset.data_root={data_root}',
-        f'val_dataloader.dataset.data_root={data_root}',
-        f'test_dataloader.dataset.data_root={data_root}',
-        f'train_cfg.max_iters={iters}', f'train_cfg.val_interval={iters}',
-        'default_hooks.checkpoint.interval=2',
-        'default_hooks.logger.interval=1',
-        'train_dataloader.batch_size=4',
-    ]
-    for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        opts += [f'{loader}.num_workers=0',
-                 f'{loader}.persistent_workers=False']
-    return opts
+    return tiny_train_options(data_root, iters, checkpoint_interval=2)
 
 
 
