@@ -118,22 +118,21 @@ class CAMClassifier(ScoredPredictMixin, BaseSegmentor):
         if len(getattr(self.cam_head, 'cam_losses', [])):
             image = (raw_images(inputs, self.data_preprocessor) /
                      255.0).clamp(0, 1)
+        labels = stack_img_labels(data_samples, self.num_classes - 1).to(
+            inputs.device)
         cams = self._forward(inputs)
-        losses = self.cam_head.loss_by_cams(cams, data_samples, image)
-        if len(self.consistency_losses):
-            labels = stack_img_labels(data_samples, self.num_classes - 1).to(
-                cams.device)
-            for loss in self.consistency_losses:
-                forward = self._forward
-                if not getattr(loss, 'update_bn_stats', True):
-                    forward = self._forward_frozen_bn
-                for name, value in loss(forward, inputs, cams, labels,
-                                        self.cam_head.pool).items():
-                    if name in losses:
-                        raise KeyError(f'two losses are named {name!r}; '
-                                       'give the consistency losses '
-                                       'different prefixes')
-                    losses[name] = value
+        losses = self.cam_head.loss_by_cams(cams, labels, image)
+        for loss in self.consistency_losses:
+            forward = self._forward
+            if not getattr(loss, 'update_bn_stats', True):
+                forward = self._forward_frozen_bn
+            for name, value in loss(forward, inputs, cams, labels,
+                                    self.cam_head.pool).items():
+                if name in losses:
+                    raise KeyError(f'two losses are named {name!r}; give '
+                                   'the consistency losses different '
+                                   'prefixes')
+                losses[name] = value
         return losses
 
     def _forward_frozen_bn(self, inputs: Tensor) -> Tensor:

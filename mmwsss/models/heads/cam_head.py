@@ -95,12 +95,13 @@ class CAMHead(BaseModule):
 
     def loss(self, feat: Tensor, data_samples: List[SegDataSample],
              image: Optional[Tensor] = None) -> Dict[str, Tensor]:
-        return self.loss_by_cams(self.forward(feat), data_samples, image)
+        labels = stack_img_labels(data_samples, self.num_fg).to(feat.device)
+        return self.loss_by_cams(self.forward(feat), labels, image)
 
-    def loss_by_cams(self, cams: Tensor, data_samples: List[SegDataSample],
+    def loss_by_cams(self, cams: Tensor, labels: Tensor,
                      image: Optional[Tensor] = None) -> Dict[str, Tensor]:
-        """The losses of raw CAMs ``(N, C_fg, h, w)`` (see :meth:`loss`)."""
-        labels = stack_img_labels(data_samples, self.num_fg).to(cams.device)
+        """The losses of raw CAMs ``(N, C_fg, h, w)`` against ``(N, C_fg)``
+        image labels (see :meth:`loss`)."""
         losses = {self.loss_cls.loss_name:
                   self.loss_cls(self.pool(cams), labels)}
         for loss in self.cam_losses:

@@ -22,12 +22,33 @@ Everything here is a pure tensor function; the registered loss is
 from __future__ import annotations
 
 import random
-from typing import Optional, Sequence, Tuple
+from typing import NamedTuple, Optional, Sequence, Tuple
 
 import torch.nn.functional as F
 from torch import Tensor
 
 Grid = Tuple[int, int]
+
+
+def parse_grid(grid: Sequence[int]) -> Grid:
+    """``(rows, cols)`` as ints; a ValueError names a grid that is not two
+    numbers >= 1."""
+    if len(grid) != 2:
+        raise ValueError(f'a tile grid is (rows, cols), got {grid!r}')
+    rows, cols = int(grid[0]), int(grid[1])
+    if rows < 1 or cols < 1:
+        raise ValueError(f'tile grid {rows}x{cols}: rows and cols must be '
+                         '>= 1')
+    return rows, cols
+
+
+def check_scale_range(scale_range: Sequence[float]) -> Tuple[float, float]:
+    """``(lo, hi)`` as floats; a ValueError unless ``0 < lo <= hi``."""
+    lo, hi = float(scale_range[0]), float(scale_range[1])
+    if not 0 < lo <= hi:
+        raise ValueError(f'scale_range must satisfy 0 < lo <= hi, got '
+                         f'{tuple(scale_range)}')
+    return lo, hi
 
 
 def check_grid(height: int, width: int, grid: Sequence[int]) -> Grid:
@@ -36,12 +57,7 @@ def check_grid(height: int, width: int, grid: Sequence[int]) -> Grid:
     Raises a ValueError naming the grid and the size when the tiles would
     not have whole-pixel sides.
     """
-    if len(grid) != 2:
-        raise ValueError(f'a tile grid is (rows, cols), got {grid!r}')
-    rows, cols = int(grid[0]), int(grid[1])
-    if rows < 1 or cols < 1:
-        raise ValueError(f'tile grid {rows}x{cols}: rows and cols must be '
-                         '>= 1')
+    rows, cols = parse_grid(grid)
     if height % rows or width % cols:
         raise ValueError(
             f'tile grid {rows}x{cols} does not divide the input '
@@ -79,13 +95,8 @@ def merge_tiles(tiles: Tensor, rows: int, cols: int) -> Tensor:
 def valid_grids(height: int, width: int,
                 grids: Sequence[Sequence[int]]) -> list:
     """The grids of ``grids`` that tile ``height x width`` exactly."""
-    out = []
-    for g in grids:
-        rows, cols = int(g[0]), int(g[1])
-        if rows >= 1 and cols >= 1 and not height % rows \
-                and not width % cols:
-            out.append((rows, cols))
-    return out
+    return [(r, c) for r, c in map(parse_grid, grids)
+            if not height % r and not width % c]
 
 
 def reconstruction_loss(cams: Tensor, cams_re: Tensor, labels: Tensor,
@@ -124,25 +135,18 @@ def ramp_weight(alpha: float, it: Optional[int],
     return float(alpha) * min(1.0, max(0, it) / float(ramp_iters))
 
 
-class ViewParams:
-    """One random view of a batch: flip, scale and tile grid.
+class ViewParams(NamedTuple):
+    """One random view of a batch.
 
-    Args:
+    Attributes:
         flip: Mirror the image horizontally.
         size: ``(H', W')`` the (rescaled) image is resized to before
             tiling; divisible by ``grid``.
         grid: ``(rows, cols)``.
     """
-
-    def __init__(self, flip: bool, size: Tuple[int, int],
-                 grid: Grid) -> None:
-        self.flip = flip
-        self.size = size
-        self.grid = grid
-
-    def __repr__(self) -> str:
-        return (f'ViewParams(flip={self.flip}, size={self.size}, '
-                f'grid={self.grid})')
+    flip: bool
+    size: Tuple[int, int]
+    grid: Grid
 
 
 def sample_view(height: int, width: int, grids: Sequence[Sequence[int]],
@@ -154,12 +158,9 @@ def sample_view(height: int, width: int, grids: Sequence[Sequence[int]],
     ``scale_range``. The rescaled size is rounded to a multiple of the
     grid so the tiles stay whole."""
     rng = rng or random
-    lo, hi = float(scale_range[0]), float(scale_range[1])
-    if not 0 < lo <= hi:
-        raise ValueError(f'scale_range must satisfy 0 < lo <= hi, got '
-                         f'{scale_range}')
+    lo, hi = check_scale_range(scale_range)
     scale = lo if lo == hi else rng.uniform(lo, hi)
-    grids = [(int(g[0]), int(g[1])) for g in grids]
+    grids = [parse_grid(g) for g in grids]
     if not grids:
         raise ValueError('no tile grids given')
     if scale == 1.0:

@@ -9,8 +9,9 @@ from mmengine.logging import MessageHub
 from mmseg.registry import MODELS
 from torch import Tensor
 
-from .consistency_ops import (apply_view, invert_view, ramp_weight,
-                              reconstruction_loss, sample_view)
+from .consistency_ops import (apply_view, check_scale_range, invert_view,
+                              parse_grid, ramp_weight, reconstruction_loss,
+                              sample_view)
 
 
 def current_iter() -> Optional[int]:
@@ -75,20 +76,18 @@ class PuzzleConsistencyLoss(nn.Module):
         super().__init__()
         if not grids:
             raise ValueError('PuzzleConsistencyLoss.grids is empty')
-        self.grids = [tuple(int(v) for v in g) for g in grids]
-        for g in self.grids:
-            if len(g) != 2 or min(g) < 1:
-                raise ValueError(
-                    f'PuzzleConsistencyLoss.grids: {g} is not (rows, cols) '
-                    'with rows, cols >= 1')
+        try:
+            self.grids = [parse_grid(g) for g in grids]
+        except ValueError as e:
+            raise ValueError(f'PuzzleConsistencyLoss.grids: {e}') from e
+        try:
+            self.scale_range = check_scale_range(scale_range)
+        except ValueError as e:
+            raise ValueError(f'PuzzleConsistencyLoss.{e}') from e
         if not 0.0 <= flip_prob <= 1.0:
             raise ValueError(f'PuzzleConsistencyLoss.flip_prob={flip_prob} '
                              'is not a probability')
         self.flip_prob = float(flip_prob)
-        self.scale_range = (float(scale_range[0]), float(scale_range[1]))
-        if not 0 < self.scale_range[0] <= self.scale_range[1]:
-            raise ValueError('PuzzleConsistencyLoss.scale_range must satisfy '
-                             f'0 < lo <= hi, got {scale_range}')
         self.alpha = float(alpha)
         self.ramp_iters = int(ramp_iters)
         self.p = p
