@@ -120,29 +120,21 @@ def check_run_settings(out_dir: str, settings: dict,
     os.makedirs(out_dir, exist_ok=True)
     path = os.path.join(out_dir, 'settings.json')
     record = json.loads(json.dumps(settings, default=str))
-    reuse = True
-    if not os.path.isfile(path) and any(
-            n != 'settings.json' for n in os.listdir(out_dir)):
-        # files of unknown settings (written before settings were recorded)
-        if on_change == 'error':
-            raise ValueError(
-                f'{out_dir} holds files but no record of their settings '
-                f'({path}); use a new output directory or '
-                "on_change='recompute'")
-        reuse = False
-    elif os.path.isfile(path):
+    recorded = os.path.isfile(path)
+    if recorded:
         with open(path) as f:
             old = json.load(f)
         changed = sorted(k for k in set(old) | set(record)
                          if old.get(k) != record.get(k))
-        if changed:
-            if on_change == 'error':
-                raise ValueError(
-                    f'{out_dir} holds files made with other settings '
-                    f'({", ".join(changed)} differ, see {path}); use a new '
-                    "output directory or on_change='recompute'")
-            reuse = False
-    if not reuse or not os.path.isfile(path):
+        why = (f'files made with other settings ({", ".join(changed)} '
+               f'differ, see {path})')
+    else:  # files written before settings were recorded: unknown settings
+        changed = [n for n in os.listdir(out_dir) if n != 'settings.json']
+        why = f'files but no record of their settings ({path})'
+    if changed and on_change == 'error':
+        raise ValueError(f'{out_dir} holds {why}; use a new output directory '
+                         "or on_change='recompute'")
+    if changed or not recorded:
         with atomic_write(path, 'w') as f:
             json.dump(record, f, indent=1)
-    return reuse
+    return not changed
