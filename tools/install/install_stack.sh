@@ -11,6 +11,9 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")/../.." && pwd)
 VENV=${VENV:-$here/.venv}
+# the build below runs pip from inside the unpacked mmcv source tree, so a
+# relative VENV (make passes `.venv`) must be made absolute first
+case "$VENV" in /*) ;; *) VENV="$PWD/$VENV" ;; esac
 BASE_PY=${BASE_PYTHON:-python3.11}
 MMCV_VERSION=2.1.0
 TORCH_VERSION=$(sed -n 's/^torch==//p' "$here/requirements/stack.txt")
@@ -27,8 +30,26 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 PY="$VENV/bin/python"
 PIP=("$PY" -m pip --disable-pip-version-check)
-# quiet pip, but keep its errors
-pip_q() { "${PIP[@]}" install -q "$@" 2>&1 | grep -v "^WARNING: Location" || return "${PIPESTATUS[0]}"; }
+# quiet pip, but keep its errors. One conflict is expected and dropped on
+# purpose: mmcv/mmengine declare the GUI `opencv-python` (needs libGL), the
+# pinned `opencv-python-headless` provides the same cv2 module; pip's resolver
+# prints that as "ERROR: ... dependency conflicts", which is not a failure.
+# Any other conflict is printed unchanged.
+pip_q() {
+  local out rc=0 kept
+  out=$("${PIP[@]}" install -q "$@" 2>&1) || rc=$?
+  kept=$(printf '%s\n' "$out" | grep -v -e '^WARNING: Location' -e 'requires opencv-python' || true)
+  if printf '%s\n' "$out" | grep -q 'requires opencv-python'; then
+    if printf '%s\n' "$kept" | grep -qE '^[A-Za-z0-9_.-]+ [^ ]+ requires '; then
+      kept=$out   # other conflicts too: show pip's whole message
+    else
+      kept=$(printf '%s\n' "$kept" | grep -v "dependency resolver does not currently take" || true)
+      echo "  note: opencv-python (asked for by mmcv/mmengine) is served by the pinned opencv-python-headless; pip's conflict message about it is not shown"
+    fi
+  fi
+  [ -n "${kept//[$'\n' ]/}" ] && printf '%s\n' "$kept"
+  return "$rc"
+}
 
 log "step 1/4: torch ${TORCH_VERSION}, numpy, build tools (local wheels: ~3 min the first time)"
 pip_q -r "$here/requirements/build.txt" \
@@ -84,7 +105,6 @@ fi
 log "step 3/4: OpenMMLab stack, test tools, mmwsss (editable)"
 grep -v -E '^(torch|torchvision)==' "$here/requirements/stack.txt" > "$VENV/.stack-rest.txt"
 pip_q --no-deps -r "$here/requirements/openmmlab.txt"
-echo "  (pip may note that mmcv/mmengine want opencv-python: the pinned headless build serves them)"
 pip_q -r "$VENV/.stack-rest.txt" -r "$here/requirements/tests.txt"
 pip_q --no-deps --no-build-isolation -e "$here"
 
