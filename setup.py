@@ -29,6 +29,18 @@ setup(
     long_description=open(osp.join(here, 'README.md')).read(),
     long_description_content_type='text/markdown',
     packages=find_packages(exclude=('tests', 'tests.*', 'configs', 'tools')),
+    # as OpenMMLab packages do: configs/ and tools/ ship inside the package
+    # as mmwsss/.mim/{configs,tools} (symlinks in the repository, real files
+    # in a wheel), so `pip install .` users get them, `mim train mmwsss CFG`
+    # finds tools/train.py and configs can inherit `mmwsss::cam/....py`
+    include_package_data=True,
+    package_data={
+        'mmwsss': [
+            '.mim/model-index.yml', '.mim/configs/**/*.py',
+            '.mim/configs/**/*.md', '.mim/tools/**/*.py',
+            '.mim/tools/**/*.sh'
+        ]
+    },
     python_requires='>=3.8',
     install_requires=read_requirements('runtime.txt'),
     extras_require=dict(

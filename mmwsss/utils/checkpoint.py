@@ -13,6 +13,10 @@ from the file, so only load local checkpoints you trust - your own training
 runs. Remote schemes (``http://``, ``open-mmlab://``, ...) keep torch's safe
 default. Set ``MMWSSS_WEIGHTS_ONLY=1`` to keep torch's default for local
 files as well.
+
+Every mmwsss config imports :mod:`mmwsss` through ``custom_imports``, so
+mmseg's own ``tools/test.py``, ``mim test``, ``mmseg.apis.init_model`` and
+``MMSegInferencer`` load our checkpoints once they have read the config.
 """
 from __future__ import annotations
 
@@ -25,8 +29,12 @@ from mmengine.runner.checkpoint import CheckpointLoader
 ENV_OPT_OUT = 'MMWSSS_WEIGHTS_ONLY'
 
 
-def load_trusted_local_checkpoint(filename: str, map_location=None):
-    """mmengine's local loader with ``weights_only=False`` (trusted files)."""
+def load_from_local_trusted(filename: str, map_location=None):
+    """mmengine's local loader with ``weights_only=False`` (trusted files).
+
+    The name follows mmengine's ``load_from_<backend>`` convention: mmengine
+    logs ``Loads checkpoint by local_trusted backend``.
+    """
     filename = osp.expanduser(filename)
     if not osp.isfile(filename):
         raise FileNotFoundError(f'{filename} can not be found.')
@@ -34,12 +42,12 @@ def load_trusted_local_checkpoint(filename: str, map_location=None):
 
 
 def register_trusted_local_loader() -> bool:
-    """Register :func:`load_trusted_local_checkpoint` for local paths.
+    """Register :func:`load_from_local_trusted` for local paths.
 
     Returns False (and changes nothing) if ``MMWSSS_WEIGHTS_ONLY=1``.
     """
     if os.environ.get(ENV_OPT_OUT, '0') == '1':
         return False
     CheckpointLoader.register_scheme(
-        prefixes='', loader=load_trusted_local_checkpoint, force=True)
+        prefixes='', loader=load_from_local_trusted, force=True)
     return True

@@ -69,9 +69,9 @@ def test_checkpoint_fix_scope():
     from mmengine.runner import CheckpointLoader
 
     import mmwsss  # noqa: F401
-    from mmwsss.utils.checkpoint import load_trusted_local_checkpoint
-    assert CheckpointLoader._schemes[''] is load_trusted_local_checkpoint
+    from mmwsss.utils.checkpoint import load_from_local_trusted
+    assert CheckpointLoader._schemes[''] is load_from_local_trusted
     assert CheckpointLoader._schemes['https://'] is not \
-        load_trusted_local_checkpoint
+        load_from_local_trusted
     with pytest.raises(FileNotFoundError, match='missing.pth'):
-        load_trusted_local_checkpoint('/nonexistent/missing.pth')
+        load_from_local_trusted('/nonexistent/missing.pth')
