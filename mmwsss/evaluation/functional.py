@@ -1,45 +1,11 @@
 """Pure functions behind the mmwsss metrics (numpy / torch in, numbers out)."""
 from __future__ import annotations
 
-from typing import Dict, Sequence, Tuple
+from typing import Dict, Sequence
 
 import numpy as np
 import torch
 from torch import Tensor
-
-
-def average_precision(scores: np.ndarray, labels: np.ndarray) -> float:
-    """Non-interpolated average precision of one class.
-
-    ``AP = 1/|P| sum_{k in P} precision@rank(k)``: the mean, over the positive
-    samples, of the precision among the samples scored at least as high
-    (ties ranked pessimistically, positives last). NaN if there is no
-    positive.
-    """
-    scores = np.asarray(scores, np.float64).reshape(-1)
-    labels = np.asarray(labels).reshape(-1) > 0
-    n_pos = int(labels.sum())
-    if n_pos == 0:
-        return float('nan')
-    # sort by score desc; among equal scores put negatives first
-    order = np.lexsort((labels, -scores))
-    hits = labels[order]
-    precision_at = np.cumsum(hits) / np.arange(1, len(hits) + 1)
-    return float(precision_at[hits].sum() / n_pos)
-
-
-def mean_average_precision(scores: np.ndarray, labels: np.ndarray
-                           ) -> Tuple[float, np.ndarray]:
-    """``(mAP, per-class AP)`` over ``(N, C)`` scores; classes without a
-    positive sample have AP NaN and are left out of the mean."""
-    scores = np.asarray(scores)
-    labels = np.asarray(labels)
-    aps = np.array([
-        average_precision(scores[:, c], labels[:, c])
-        for c in range(scores.shape[1])
-    ])
-    valid = ~np.isnan(aps)
-    return (float(aps[valid].mean()) if valid.any() else float('nan')), aps
 
 
 def confusion_areas(pred: Tensor, gt: Tensor, num_classes: int,

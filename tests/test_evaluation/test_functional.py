@@ -2,30 +2,8 @@ import numpy as np
 import pytest
 import torch
 
-from mmwsss.evaluation import (average_precision, confusion_areas,
-                               iou_from_areas, mean_average_precision,
+from mmwsss.evaluation import (confusion_areas, iou_from_areas,
                                threshold_sweep_areas)
-
-
-def test_average_precision_hand_value():
-    # ranks: + - + -  -> precision at the positives: 1/1, 2/3
-    ap = average_precision([0.9, 0.8, 0.7, 0.6], [1, 0, 1, 0])
-    assert ap == pytest.approx((1 + 2 / 3) / 2)
-
-
-def test_average_precision_perfect_and_worst_and_ties():
-    assert average_precision([0.9, 0.1], [1, 0]) == 1.0
-    assert average_precision([0.1, 0.9], [1, 0]) == pytest.approx(0.5)
-    # a tie is ranked pessimistically (negative first)
-    assert average_precision([0.5, 0.5], [1, 0]) == pytest.approx(0.5)
-    assert np.isnan(average_precision([0.5], [0]))
-
-
-def test_mean_average_precision_skips_classes_without_positives():
-    scores = np.array([[0.9, 0.2, 0.3], [0.1, 0.8, 0.4]])
-    labels = np.array([[1, 0, 0], [0, 1, 0]])
-    m, aps = mean_average_precision(scores, labels)
-    assert m == 1.0 and np.isnan(aps[2])
 
 
 def test_confusion_areas_hand_values():

@@ -46,3 +46,25 @@ def test_map_metric():
     res = metric.compute_metrics(metric.results)
     # class a: AP 1; class b: positive ranked 2nd of 3 -> AP 1/2
     assert res['mAP'] == pytest.approx(75.0)
+
+
+def test_map_metric_hand_value_and_mmpretrain_conventions():
+    """mmpretrain's AP: + - + - ranks give (1/1 + 2/3) / 2; a class without
+    a positive image counts as AP 0 in the mean."""
+    metric = MultiLabelMAPMetric()
+    cams, gt = torch.zeros(2, 1, 1), torch.zeros(1, 1, dtype=torch.long)
+    metric.process({}, [
+        sample(cams, gt, [1, 0], [0.9, 0.1]),
+        sample(cams, gt, [0, 0], [0.8, 0.2]),
+        sample(cams, gt, [1, 0], [0.7, 0.3]),
+        sample(cams, gt, [0, 0], [0.6, 0.4]),
+    ])
+    res = metric.compute_metrics(metric.results)
+    assert res['mAP'] == pytest.approx((1 + 2 / 3) / 2 * 100 / 2)
+
+
+def test_map_metric_names_the_missing_field():
+    metric = MultiLabelMAPMetric()
+    with pytest.raises(KeyError, match='pred_img_scores.*x.jpg'):
+        metric.process({}, [dict(img_path='x.jpg',
+                                 gt_img_labels=torch.ones(2))])

@@ -43,8 +43,8 @@ def test_lambda_zero_is_gap_bce(repo_root):
     x = torch.randn(2, 3, 64, 64)
     plain = build(repo_root, BASE).loss(x, samples(2))
     hfpl = build(repo_root, CFG,
-                 loss_cls=dict(type='MultiLabelSoftMarginLoss',
-                               loss_weight=1.0),
+                 loss_cls=dict(type='mmpretrain.CrossEntropyLoss',
+                               use_sigmoid=True, loss_weight=1.0),
                  cam_losses=[dict(type='ISLLoss', loss_weight=0.0)])
     out = hfpl.loss(x, samples(2))
     assert out['loss_cls'].item() == pytest.approx(plain['loss_cls'].item())

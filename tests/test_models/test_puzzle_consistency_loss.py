@@ -11,8 +11,7 @@ from mmengine.config import Config
 from mmengine.logging import MessageHub
 from mmseg.registry import MODELS
 
-from mmwsss.models.losses import MultiLabelSoftMarginLoss, \
-    PuzzleConsistencyLoss
+from mmwsss.models.losses import PuzzleConsistencyLoss, multilabel_cls_loss
 from mmwsss.models.losses.consistency_ops import (apply_view, invert_view,
                                                   reconstruction_loss)
 from tests.test_models.test_hfpl_losses import samples
@@ -38,7 +37,8 @@ def test_pointwise_model_has_zero_reconstruction_loss():
         out = loss(conv, x, cams, labels, gap)
         assert out['loss_puzzle_re'].item() == pytest.approx(0, abs=1e-6)
         assert out['loss_puzzle_pcls'].item() == pytest.approx(
-            MultiLabelSoftMarginLoss()(gap(cams), labels).item(), rel=1e-5)
+            MODELS.build(multilabel_cls_loss())(gap(cams), labels).item(),
+            rel=1e-5)
 
 
 def test_loss_by_hand_and_gradients_reach_both_branches():

@@ -23,8 +23,10 @@ def test_plain_mmseg_config_with_custom_imports(repo_root, tiny_synthetic,
             pipeline=[dict(type='LoadImageFromFile'),
                       dict(type='PackWSSSInputs')])
         metrics = [dict(type='CAMIoUMetric'),
-                   dict(type='MultiLabelMAPMetric')]
-        loss = dict(type='MultiLabelSoftMarginLoss')
+                   dict(type='MultiLabelMAPMetric'),
+                   dict(type='MetricList',
+                        members=[dict(type='BoundaryFMetric')])]
+        loss = dict(type='ISLLoss')
         hook = dict(type='NumClassCheckHook')
         '''))
     script = textwrap.dedent(f'''

@@ -10,6 +10,8 @@ from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 from torch import Tensor
 
+from ..losses.cls_loss import loss_key, multilabel_cls_loss
+
 
 def stack_img_labels(data_samples: List[SegDataSample],
                      num_fg: int) -> Tensor:
@@ -78,8 +80,7 @@ class CAMHead(BaseModule):
         self.dropout = nn.Dropout2d(dropout_ratio) if dropout_ratio > 0 \
             else nn.Identity()
         self.classifier = nn.Conv2d(in_channels, self.num_fg, 1, bias=False)
-        self.loss_cls = MODELS.build(
-            loss_cls or dict(type='MultiLabelSoftMarginLoss'))
+        self.loss_cls = MODELS.build(loss_cls or multilabel_cls_loss())
         self.cam_losses = nn.ModuleList(
             [MODELS.build(c) for c in (cam_losses or [])])
 
@@ -102,7 +103,7 @@ class CAMHead(BaseModule):
                      image: Optional[Tensor] = None) -> Dict[str, Tensor]:
         """The losses of raw CAMs ``(N, C_fg, h, w)`` against ``(N, C_fg)``
         image labels (see :meth:`loss`)."""
-        losses = {self.loss_cls.loss_name:
+        losses = {loss_key(self.loss_cls):
                   self.loss_cls(self.pool(cams), labels)}
         for loss in self.cam_losses:
             losses[loss.loss_name] = loss(cams, labels, image)

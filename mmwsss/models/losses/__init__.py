@@ -1,11 +1,10 @@
-from .multilabel_soft_margin_loss import (MultiLabelSoftMarginLoss,
-                                          multilabel_soft_margin)
+from .cls_loss import loss_key, multilabel_cls_loss
 from .fsl_loss import FSLLoss
 from .isl_loss import ISLLoss
 from .pus_loss import PUSLoss, pretended_underfitting
 from .puzzle_consistency_loss import PuzzleConsistencyLoss
 
 __all__ = [
-    'MultiLabelSoftMarginLoss', 'multilabel_soft_margin', 'PUSLoss',
-    'pretended_underfitting', 'ISLLoss', 'FSLLoss', 'PuzzleConsistencyLoss'
+    'multilabel_cls_loss', 'loss_key', 'PUSLoss', 'pretended_underfitting',
+    'ISLLoss', 'FSLLoss', 'PuzzleConsistencyLoss'
 ]

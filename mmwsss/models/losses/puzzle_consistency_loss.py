@@ -9,6 +9,7 @@ from mmengine.logging import MessageHub
 from mmseg.registry import MODELS
 from torch import Tensor
 
+from .cls_loss import multilabel_cls_loss
 from .consistency_ops import (apply_view, check_scale_range, invert_view,
                               parse_grid, ramp_weight, reconstruction_loss,
                               sample_view)
@@ -92,8 +93,7 @@ class PuzzleConsistencyLoss(nn.Module):
         self.ramp_iters = int(ramp_iters)
         self.p = p
         self.pcls_weight = float(pcls_weight)
-        self.loss_cls = MODELS.build(
-            loss_cls or dict(type='MultiLabelSoftMarginLoss'))
+        self.loss_cls = MODELS.build(loss_cls or multilabel_cls_loss())
         self.update_bn_stats = bool(update_bn_stats)
         self.prefix = prefix
         # None: Python's ``random`` (seeded by mmengine's ``randomness``)
