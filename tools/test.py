@@ -1,16 +1,19 @@
-"""Test a checkpoint: mirrors mmseg's tools/test.py."""
+"""Test a checkpoint: mmseg's tools/test.py with the CPU-distributed setup.
+
+Same flags and behaviour as mmseg 1.2.2's ``tools/test.py`` except two
+things: torchrun on machines without CUDA (``mmwsss.utils.dist``), and a
+relative ``--show-dir`` is taken inside the work dir, as mmseg's help says
+(mmseg's tool writes it relative to the current directory).
+"""
 import argparse
 import os
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+import mmwsss  # noqa: F401  registers mmwsss and the checkpoint fix
+from mmengine.config import Config, DictAction
+from mmengine.runner import Runner
 
-import mmwsss  # noqa: E402,F401  registers mmwsss and the checkpoint fix
-from mmengine.config import Config, DictAction  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
-
-from mmwsss.utils.dist import setup_cpu_distributed  # noqa: E402
+from mmwsss.utils.dist import setup_cpu_distributed
 
 
 def parse_args():
@@ -19,12 +22,14 @@ def parse_args():
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument('--work-dir', help='where to save the metrics')
-    parser.add_argument('--out', help='save the predicted masks (PNG) here')
+    parser.add_argument('--out', help='save the predicted masks (PNG) here '
+                        '(the test evaluator gets output_dir, as in mmseg)')
     parser.add_argument('--show', action='store_true',
                         help='show prediction results')
     parser.add_argument('--show-dir',
                         help='save painted predictions in this directory '
-                        '(relative to the work dir)')
+                        '(a relative path is taken inside the work dir; the '
+                        'images land in SHOW_DIR/vis_data/vis_image)')
     parser.add_argument('--wait-time', type=float, default=2,
                         help='the interval of show (s)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
@@ -42,6 +47,7 @@ def parse_args():
 
 
 def trigger_visualization_hook(cfg, args):
+    """Turn on drawing in the SegVisualizationHook (mmseg's code)."""
     default_hooks = cfg.default_hooks
     if 'visualization' not in default_hooks:
         raise RuntimeError('--show/--show-dir need a "visualization" entry '
@@ -53,7 +59,7 @@ def trigger_visualization_hook(cfg, args):
         hook['wait_time'] = args.wait_time
     if args.show_dir:
         visualizer = cfg.visualizer
-        visualizer['save_dir'] = args.show_dir
+        visualizer['save_dir'] = osp.join(cfg.work_dir, args.show_dir)
     return cfg
 
 
@@ -76,14 +82,8 @@ def main():
         cfg.tta_model.module = cfg.model
         cfg.model = cfg.tta_model
     if args.out is not None:
-        # mmseg's IoUMetric writes the predicted masks as PNGs
-        evaluators = cfg.test_evaluator if isinstance(
-            cfg.test_evaluator, (list, tuple)) else [cfg.test_evaluator]
-        evaluators = [e for e in evaluators if e['type'] != 'IoUMetric']
-        evaluators.append(
-            dict(type='IoUMetric', iou_metrics=['mIoU'], output_dir=args.out,
-                 keep_results=True))
-        cfg.test_evaluator = evaluators
+        cfg.test_evaluator['output_dir'] = args.out
+        cfg.test_evaluator['keep_results'] = True
     setup_cpu_distributed(cfg)  # torchrun on CPU-only machines (gloo)
     runner = Runner.from_cfg(cfg)
     runner.test()

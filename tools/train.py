@@ -1,19 +1,18 @@
-"""Train a mmwsss (or any mmseg) model: mirrors mmseg's tools/train.py."""
+"""Train a mmwsss (or any mmseg) model: mmseg's tools/train.py with the
+CPU-distributed setup (torchrun on machines without CUDA, see
+``mmwsss.utils.dist``); flags and behaviour otherwise as mmseg 1.2.2's."""
 import argparse
 import logging
 import os
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+import mmwsss  # noqa: F401  registers mmwsss and the checkpoint fix
+from mmengine.config import Config, DictAction
+from mmengine.logging import print_log
+from mmengine.runner import Runner
+from mmseg.registry import RUNNERS
 
-import mmwsss  # noqa: E402,F401  registers mmwsss and the checkpoint fix
-from mmengine.config import Config, DictAction  # noqa: E402
-from mmengine.logging import print_log  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
-
-from mmwsss.utils.dist import setup_cpu_distributed  # noqa: E402
-from mmseg.registry import RUNNERS  # noqa: E402
+from mmwsss.utils.dist import setup_cpu_distributed
 
 
 def parse_args():

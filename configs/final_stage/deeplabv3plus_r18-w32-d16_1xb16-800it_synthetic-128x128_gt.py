@@ -5,7 +5,7 @@
 _base_ = [
     'mmseg::_base_/models/deeplabv3plus_r50-d8.py',
     '../_base_/datasets/synthetic_seg.py',
-    'mmseg::_base_/default_runtime.py',
+    '../_base_/default_runtime.py',
     '../_base_/schedules/schedule_seg_cpu.py'
 ]
 norm_cfg = dict(type='BN', requires_grad=True)

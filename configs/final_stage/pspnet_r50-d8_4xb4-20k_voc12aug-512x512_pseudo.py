@@ -2,6 +2,8 @@
 # trained on pseudo-labels instead of SegmentationClass(Aug). Only the
 # training annotations change; validation stays on the real VOC val masks.
 _base_ = 'mmseg::pspnet/pspnet_r50-d8_4xb4-20k_voc12aug-512x512.py'
+# mmwsss's checkpoint loader (torch >= 2.6) for mmseg's own tools and apis
+custom_imports = dict(imports=['mmwsss'], allow_failed_imports=False)
 pseudo_label_dir = 'pseudo_labels'  # relative to data_root, or absolute
 train_dataloader = dict(
     dataset=dict(

@@ -4,7 +4,8 @@
 _base_ = '../pmm/cam_r101_4xb4-3300it_voc12aug-448x448_multicrop.py'
 lam = 0.2
 model = dict(cam_head=dict(
-    loss_cls=dict(type='MultiLabelSoftMarginLoss', loss_weight=1 - lam),
+    loss_cls=dict(type='mmpretrain.CrossEntropyLoss', use_sigmoid=True,
+                  loss_weight=1 - lam),
     cam_losses=[
         dict(type='ISLLoss', num_samples=10, loss_weight=lam),
         dict(type='FSLLoss', sigma=5.0, mu=2.5, loss_weight=1.0),

@@ -10,15 +10,18 @@ _base_ = '../cam/cam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py'
 lam = 0.2
 sigma = 5.0
 model = dict(cam_head=dict(
-    loss_cls=dict(type='MultiLabelSoftMarginLoss', loss_weight=1 - lam),
+    loss_cls=dict(type='mmpretrain.CrossEntropyLoss', use_sigmoid=True,
+                  loss_weight=1 - lam),
     cam_losses=[
         dict(type='ISLLoss', num_samples=10, loss_weight=lam),
         dict(type='FSLLoss', sigma=sigma, mu=2.5, loss_weight=1.0),
     ]))
 # contour quality of the validation CAM masks beside mAP and CAM mIoU
-val_evaluator = [
-    dict(type='MultiLabelMAPMetric'),
-    dict(type='CAMIoUMetric'),
-    dict(type='BoundaryFMetric'),
-]
+val_evaluator = dict(
+    type='MetricList',
+    members=[
+        dict(type='MultiLabelMAPMetric'),
+        dict(type='CAMIoUMetric'),
+        dict(type='BoundaryFMetric'),
+    ])
 test_evaluator = val_evaluator

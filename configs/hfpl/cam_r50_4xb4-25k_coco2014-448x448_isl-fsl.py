@@ -3,14 +3,15 @@
 # 16), ISL (lambda 0.2) and FSL at weight 0.2, HFPL's COCO setting.
 _base_ = [
     '../_base_/models/cam_r50.py', '../_base_/datasets/coco2014_wsss.py',
-    '../_base_/default_runtime.py', '../_base_/schedules/schedule_cam_voc.py'
+    '../_base_/wsss_runtime.py', '../_base_/schedules/schedule_cam_voc.py'
 ]
 lam = 0.2
 iters = 25600
 train_dataloader = dict(batch_size=4)
 model = dict(cam_head=dict(
     num_classes=81,
-    loss_cls=dict(type='MultiLabelSoftMarginLoss', loss_weight=1 - lam),
+    loss_cls=dict(type='mmpretrain.CrossEntropyLoss', use_sigmoid=True,
+                  loss_weight=1 - lam),
     cam_losses=[
         dict(type='ISLLoss', num_samples=10, loss_weight=lam),
         dict(type='FSLLoss', sigma=5.0, mu=2.5, loss_weight=0.2),
@@ -21,9 +22,11 @@ param_scheduler = [
 ]
 train_cfg = dict(max_iters=iters, val_interval=iters)
 default_hooks = dict(checkpoint=dict(interval=iters // 4))
-val_evaluator = [
-    dict(type='MultiLabelMAPMetric'),
-    dict(type='CAMIoUMetric'),
-    dict(type='BoundaryFMetric'),
-]
+val_evaluator = dict(
+    type='MetricList',
+    members=[
+        dict(type='MultiLabelMAPMetric'),
+        dict(type='CAMIoUMetric'),
+        dict(type='BoundaryFMetric'),
+    ])
 test_evaluator = val_evaluator

@@ -4,7 +4,8 @@
 _base_ = '../single_stage/single-stage_r101-d16_4xb4-13k_voc12aug-448x448.py'
 lam = 0.2
 model = dict(
-    loss_cls=dict(type='MultiLabelSoftMarginLoss', loss_weight=1 - lam),
+    loss_cls=dict(type='mmpretrain.CrossEntropyLoss', use_sigmoid=True,
+                  loss_weight=1 - lam),
     cam_losses=[
         dict(type='ISLLoss', num_samples=10, loss_weight=lam),
         dict(type='FSLLoss', sigma=5.0, mu=2.5, pool=2, loss_weight=1.0),

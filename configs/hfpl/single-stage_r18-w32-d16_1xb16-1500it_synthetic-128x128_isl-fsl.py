@@ -6,7 +6,8 @@
 _base_ = '../single_stage/single-stage_r18-w32-d16_1xb16-1500it_synthetic-128x128.py'  # noqa: E501
 lam = 0.2
 model = dict(
-    loss_cls=dict(type='MultiLabelSoftMarginLoss', loss_weight=1 - lam),
+    loss_cls=dict(type='mmpretrain.CrossEntropyLoss', use_sigmoid=True,
+                  loss_weight=1 - lam),
     cam_losses=[
         dict(type='ISLLoss', num_samples=10, loss_weight=lam),
         dict(type='FSLLoss', sigma=5.0, mu=2.5, pool=2, loss_weight=1.0),

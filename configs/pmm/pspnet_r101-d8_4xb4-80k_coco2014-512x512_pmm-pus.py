@@ -1,6 +1,6 @@
 # PMM final stage on COCO 2014 (81 classes): PSPNet ResNet-101-v1c, 80k
 # iterations, batch 4 x 4, crop 512, PUS with beta = kappa = 0.8 (paper).
-# Pseudo-masks from configs/pmm/ppmg_coco2014.py; validation on the masks
+# Pseudo-masks from configs/pmm/ppmg_a11-s0.3-t0.05_coco2014.py; validation on the masks
 # written by tools/dataset_converters/coco_wsss.py.
 _base_ = './pspnet_r101-d8_4xb4-20k_voc12aug-512x512_pmm-pus.py'
 data_root = 'data/coco'

@@ -6,7 +6,7 @@
 # background^3, classes with confidence > 0.1. Paper (WideResNet-38):
 # 59.7 val mIoU, 62.7 with CRF.
 _base_ = [
-    '../_base_/datasets/voc12aug_wsss.py', '../_base_/default_runtime.py'
+    '../_base_/datasets/voc12aug_wsss.py', '../_base_/wsss_runtime.py'
 ]
 crop_size = (448, 448)
 train_pipeline = [
@@ -37,7 +37,7 @@ model = dict(
         c1_in_channels=256, c1_channels=48, c1_index=0, channels=256,
         dilations=(1, 6, 12, 18), dropout_ratio=0.1, num_classes=21,
         norm_cfg=norm_cfg, align_corners=False, psi=0.3, use_sg=True),
-    loss_cls=dict(type='MultiLabelSoftMarginLoss'),
+    loss_cls=dict(type='mmpretrain.CrossEntropyLoss', use_sigmoid=True),
     train_cfg=dict(focal_p=3.0, focal_lambda=0.01, eps=1.0, bg_cutoff=0.7,
                    fg_cutoff=0.6, cutoff_floor=0.2, pamr_iters=10,
                    pamr_dilations=(1, 2, 4, 8, 12, 24)),
@@ -59,11 +59,13 @@ custom_hooks = [
     dict(type='NumClassCheckHook'),
     dict(type='SegLossWarmupHook', warmup_iters=3307),
 ]
-val_evaluator = [
-    dict(type='MultiLabelMAPMetric'),
-    dict(type='IoUMetric', iou_metrics=['mIoU']),
-    dict(type='BoundaryFMetric'),
-]
+val_evaluator = dict(
+    type='MetricList',
+    members=[
+        dict(type='MultiLabelMAPMetric'),
+        dict(type='IoUMetric', iou_metrics=['mIoU']),
+        dict(type='BoundaryFMetric'),
+    ])
 test_evaluator = val_evaluator
 default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=1323,

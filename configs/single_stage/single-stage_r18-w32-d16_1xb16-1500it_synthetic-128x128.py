@@ -3,7 +3,7 @@
 # SG/GCI decoder at stride 4, 1,500 iterations of which the first 375 (a
 # quarter, as the paper's 5 of 20 epochs) train the classification loss only.
 _base_ = [
-    '../_base_/datasets/synthetic_wsss.py', '../_base_/default_runtime.py',
+    '../_base_/datasets/synthetic_wsss.py', '../_base_/wsss_runtime.py',
     '../_base_/schedules/schedule_cam_cpu.py'
 ]
 norm_cfg = dict(type='BN', requires_grad=True)
@@ -28,7 +28,7 @@ model = dict(
         c1_in_channels=32, c1_channels=48, c1_index=0, channels=64,
         dilations=(1, 6, 12, 18), dropout_ratio=0.1, num_classes=11,
         norm_cfg=norm_cfg, align_corners=False, psi=0.3, use_sg=True),
-    loss_cls=dict(type='MultiLabelSoftMarginLoss'),
+    loss_cls=dict(type='mmpretrain.CrossEntropyLoss', use_sigmoid=True),
     train_cfg=dict(focal_p=3.0, focal_lambda=0.01, eps=1.0, bg_cutoff=0.7,
                    fg_cutoff=0.6, cutoff_floor=0.2, pamr_iters=10,
                    pamr_dilations=(1, 2, 4, 8, 12, 24)),
@@ -41,10 +41,12 @@ custom_hooks = [
 # mIoU and contour F (HFPL) of the predicted masks (classes kept by
 # image-level confidence > 0.1, no GT labels) and classification mAP of
 # sigmoid(nGWP + focal)
-val_evaluator = [
-    dict(type='MultiLabelMAPMetric'),
-    dict(type='IoUMetric', iou_metrics=['mIoU']),
-    dict(type='BoundaryFMetric'),
-]
+val_evaluator = dict(
+    type='MetricList',
+    members=[
+        dict(type='MultiLabelMAPMetric'),
+        dict(type='IoUMetric', iou_metrics=['mIoU']),
+        dict(type='BoundaryFMetric'),
+    ])
 test_evaluator = val_evaluator
 randomness = dict(seed=0)

@@ -1,11 +1,11 @@
-# The synthetic dataset for the final segmentation stage, as a plain mmseg
-# BaseSegDataset (no mmwsss type needed). Training annotations default to the
-# GT masks; the *_pseudo configs point them at a pseudo-label folder.
-dataset_type = 'BaseSegDataset'
+# The synthetic dataset for the final segmentation stage: mmseg's
+# BaseSegDataset with the synthetic classes (SyntheticSegDataset, so mmseg's
+# browse_dataset/confusion_matrix tools find the class names; the configs
+# import mmwsss through ../default_runtime.py). Training
+# annotations default to the GT masks; the *_pseudo configs point them at a
+# pseudo-label folder.
+dataset_type = 'SyntheticSegDataset'
 data_root = 'data/synthetic'
-metainfo = dict(
-    classes=('background', 'kite', 'lamp', 'moth', 'nest', 'orca', 'pear', 'quay', 'reed', 'sail', 'tusk'),
-    palette=[[0, 0, 0], [128, 0, 0], [0, 128, 0], [128, 128, 0], [0, 0, 128], [128, 0, 128], [0, 128, 128], [128, 128, 128], [64, 0, 0], [192, 0, 0], [64, 128, 0]])
 crop_size = (128, 128)
 train_pipeline = [
     dict(type='LoadImageFromFile'),
@@ -24,6 +24,25 @@ test_pipeline = [
     dict(type='LoadAnnotations'),
     dict(type='PackSegInputs'),
 ]
+# `tools/test.py --tta`: mmseg's scales x horizontal flip
+img_ratios = [0.5, 0.75, 1.0, 1.25, 1.5, 1.75]
+tta_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(
+        type='TestTimeAug',
+        transforms=[
+            [
+                dict(type='Resize', scale_factor=r, keep_ratio=True)
+                for r in img_ratios
+            ],
+            [
+                dict(type='RandomFlip', prob=0., direction='horizontal'),
+                dict(type='RandomFlip', prob=1., direction='horizontal')
+            ],
+            [dict(type='LoadAnnotations')],
+            [dict(type='PackSegInputs')],
+        ])
+]
 train_dataloader = dict(
     batch_size=16,
     num_workers=2,
@@ -32,7 +51,6 @@ train_dataloader = dict(
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
-        metainfo=metainfo,
         data_prefix=dict(
             img_path='JPEGImages', seg_map_path='SegmentationClass'),
         ann_file='ImageSets/Segmentation/train.txt',
@@ -45,7 +63,6 @@ val_dataloader = dict(
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
-        metainfo=metainfo,
         data_prefix=dict(
             img_path='JPEGImages', seg_map_path='SegmentationClass'),
         ann_file='ImageSets/Segmentation/val.txt',

@@ -17,6 +17,26 @@ test_pipeline = [
     dict(type='LoadAnnotations'),
     dict(type='PackWSSSInputs'),
 ]
+# `tools/test.py --tta`: the CAM literature's scales x horizontal flip
+# (merged by the runtime's tta_model, WSSSTTAModel)
+img_ratios = [0.5, 1.0, 1.5, 2.0]
+tta_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(
+        type='TestTimeAug',
+        transforms=[
+            [
+                dict(type='Resize', scale_factor=r, keep_ratio=True)
+                for r in img_ratios
+            ],
+            [
+                dict(type='RandomFlip', prob=0., direction='horizontal'),
+                dict(type='RandomFlip', prob=1., direction='horizontal')
+            ],
+            [dict(type='LoadAnnotations')],
+            [dict(type='PackWSSSInputs')],
+        ])
+]
 train_dataloader = dict(
     batch_size=16,
     num_workers=4,
@@ -45,5 +65,8 @@ val_dataloader = dict(
         labels_file='cls_labels.json',
         pipeline=test_pipeline))
 test_dataloader = val_dataloader
-val_evaluator = [dict(type='MultiLabelMAPMetric'), dict(type='CAMIoUMetric')]
+# one evaluator entry (MetricList) so mmseg's tools/test.py --out works
+val_evaluator = dict(
+    type='MetricList',
+    members=[dict(type='MultiLabelMAPMetric'), dict(type='CAMIoUMetric')])
 test_evaluator = val_evaluator

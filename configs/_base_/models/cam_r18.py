@@ -29,5 +29,5 @@ model = dict(
         type='CAMHead',
         in_channels=256,
         num_classes=11,
-        loss_cls=dict(type='MultiLabelSoftMarginLoss')),
+        loss_cls=dict(type='mmpretrain.CrossEntropyLoss', use_sigmoid=True)),
     test_cfg=dict(bg_threshold=0.25, restrict='gt'))

@@ -27,5 +27,5 @@ model = dict(
         type='CAMHead',
         in_channels=2048,
         num_classes=21,
-        loss_cls=dict(type='MultiLabelSoftMarginLoss')),
+        loss_cls=dict(type='mmpretrain.CrossEntropyLoss', use_sigmoid=True)),
     test_cfg=dict(bg_threshold=0.15, restrict='gt'))

@@ -18,4 +18,6 @@ default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=500,
                     max_keep_ckpts=2),
     sampler_seed=dict(type='DistSamplerSeedHook'),
-    visualization=dict(type='SegVisualizationHook'))
+    # draws only with tools/test.py --show/--show-dir; every batch (mmseg's
+    # interval 50 is more than the 32 validation batches of 16 images)
+    visualization=dict(type='SegVisualizationHook', interval=1))

@@ -18,16 +18,18 @@ class PackWSSSInputs(PackSegInputs):
     change it: a crop that cuts a class out keeps the image's label unless a
     transform that re-tags labels (e.g. PMM's multi-crop) rewrites
     ``results['gt_img_labels']``.
+
+    A sample without image labels (a photo given to ``mmseg.apis``'
+    ``inference_model`` or ``MMSegInferencer``) is packed as
+    :class:`PackSegInputs` packs it: inference then keeps the predicted
+    classes. Training needs the labels and stops with an error naming the
+    image (:func:`~mmwsss.models.heads.stack_img_labels`).
     """
 
     def transform(self, results: dict) -> dict:
         packed = super().transform(results)
-        if 'gt_img_labels' not in results:
-            raise KeyError(
-                f'no gt_img_labels for {results.get("img_path")}: use a '
-                'mmwsss WSSS dataset (e.g. VOCWSSSDataset), which attaches '
-                'image-level labels to every sample')
-        labels = torch.as_tensor(
-            np.asarray(results['gt_img_labels'], np.float32))
-        packed['data_samples'].set_data(dict(gt_img_labels=labels))
+        if 'gt_img_labels' in results:
+            labels = torch.as_tensor(
+                np.asarray(results['gt_img_labels'], np.float32))
+            packed['data_samples'].set_data(dict(gt_img_labels=labels))
         return packed

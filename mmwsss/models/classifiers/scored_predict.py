@@ -43,6 +43,12 @@ class ScoredPredictMixin:
     and per-image class scores; the scores go to ``pred_img_scores`` (read
     by :class:`~mmwsss.evaluation.MultiLabelMAPMetric`)."""
 
+    @property
+    def out_channels(self) -> int:
+        """Channels of ``seg_logits`` (background included), as mmseg's
+        ``EncoderDecoder.out_channels``; read by mmseg's TTA models."""
+        return self.num_classes
+
     def encode_decode(self, inputs: Tensor, batch_img_metas: List[dict],
                       data_samples: OptSampleList = None) -> Tensor:
         return self._seg_logits_and_scores(inputs, data_samples)[0]

@@ -14,6 +14,7 @@ from mmseg.utils import OptConfigType, OptMultiConfig, OptSampleList
 from torch import Tensor
 
 from ..heads.cam_head import stack_img_labels
+from ..losses.cls_loss import loss_key, multilabel_cls_loss
 from ..refiners.pamr import pamr
 from ..utils.single_stage_ops import (balanced_mask_ce, pseudo_gt_from_masks,
                                       single_stage_scores)
@@ -61,6 +62,8 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
         cam_losses: Losses called as ``loss(y, labels, image)`` on the
             foreground logits ``(N, C_fg, h, w)`` (stride 4) with the image
             as RGB in [0, 1] (:class:`~mmwsss.models.CAMHead` convention).
+        pretrained: Backbone weights (mmseg's ``EncoderDecoder`` argument;
+            ``mmseg.apis.init_model`` and mmseg's benchmark tool set it).
         train_cfg: ``focal_p`` (3), ``focal_lambda`` (0.01), ``eps`` (1),
             ``bg_cutoff`` (0.7), ``fg_cutoff`` (0.6), ``cutoff_floor``
             (0.2), ``pamr_iters`` (10), ``pamr_dilations``
@@ -76,18 +79,23 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
                  backbone: dict,
                  decode_head: dict,
                  neck: OptConfigType = None,
-                 loss_cls: dict = dict(type='MultiLabelSoftMarginLoss'),
+                 loss_cls: OptConfigType = None,
                  cam_losses: Optional[List[dict]] = None,
                  train_cfg: OptConfigType = None,
                  test_cfg: OptConfigType = None,
                  data_preprocessor: OptConfigType = None,
+                 pretrained: Optional[str] = None,
                  init_cfg: OptMultiConfig = None) -> None:
         super().__init__(data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
+        if pretrained is not None:  # mmseg's EncoderDecoder convention
+            backbone = dict(backbone)
+            backbone['init_cfg'] = dict(
+                type='Pretrained', checkpoint=pretrained)
         self.backbone = MODELS.build(backbone)
         self.neck = MODELS.build(neck) if neck is not None else None
         self.decode_head = MODELS.build(decode_head)
-        self.loss_cls = MODELS.build(loss_cls)
+        self.loss_cls = MODELS.build(loss_cls or multilabel_cls_loss())
         self.cam_losses = nn.ModuleList(
             [MODELS.build(c) for c in (cam_losses or [])])
         self.align_corners = False
@@ -132,7 +140,7 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
         scores, masks = self._scores(logits)
         labels = stack_img_labels(data_samples,
                                   self.num_classes - 1).to(logits.device)
-        losses = {self.loss_cls.loss_name: self.loss_cls(scores, labels)}
+        losses = {loss_key(self.loss_cls): self.loss_cls(scores, labels)}
         if len(self.cam_losses):
             rgb = (raw_images(inputs, self.data_preprocessor) /
                    255.0).clamp(0, 1)

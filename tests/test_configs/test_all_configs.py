@@ -1,0 +1,74 @@
+"""Every config that trains a model works with OpenMMLab's own clients.
+
+mmseg's official tools and ``mmseg.apis`` read the config and nothing else,
+so each config must import mmwsss itself (the checkpoint loader for
+torch >= 2.6, the registered types), give ``--tta`` a pipeline and a TTA
+model, and give ``--out`` one evaluator dict to set ``output_dir`` on.
+"""
+import glob
+import os.path as osp
+
+import pytest
+from mmengine.config import Config
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+CONFIGS = sorted(
+    p for p in glob.glob(osp.join(ROOT, 'configs', '**', '*.py'),
+                         recursive=True)
+    if osp.sep + '_base_' + osp.sep not in p)
+MODEL_CONFIGS = [p for p in CONFIGS if 'ppmg_' not in osp.basename(p)]
+
+
+def test_the_lists_are_not_empty():
+    assert len(MODEL_CONFIGS) > 30 and len(CONFIGS) > len(MODEL_CONFIGS)
+
+
+@pytest.mark.parametrize('path', MODEL_CONFIGS,
+                         ids=lambda p: osp.relpath(p, ROOT))
+def test_config_works_with_mmseg_clients(path):
+    cfg = Config.fromfile(path, import_custom_modules=False)
+    assert 'mmwsss' in cfg.get('custom_imports', {}).get('imports', []), \
+        'no custom_imports of mmwsss: mmseg tools cannot load checkpoints'
+    assert 'tta_pipeline' in cfg and 'tta_model' in cfg
+    assert isinstance(cfg.test_evaluator, dict), \
+        "mmseg's test.py --out needs one evaluator dict (MetricList)"
+    if cfg.model.type in ('CAMClassifier', 'SingleStageSegmentor'):
+        assert cfg.tta_model.type == 'WSSSTTAModel'
+        pack = cfg.tta_pipeline[-1].transforms[-1][0].type
+        assert pack == 'PackWSSSInputs'
+    else:
+        assert cfg.tta_model.type == 'SegTTAModel'
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=lambda p: osp.relpath(p, ROOT))
+def test_config_name_follows_openmmlab_convention(path):
+    """``{algorithm}_{backbone}_{NxB}-{schedule}_{dataset}-{size}[_{tag}]``
+    (mmseg's naming), with ``-`` inside a field and ``_`` between."""
+    name = osp.splitext(osp.basename(path))[0]
+    if name.startswith('ppmg_'):
+        return  # a pseudo-label rule, not a training run
+    fields = name.split('_')
+    assert len(fields) >= 4, name
+    assert fields[2][0].isdigit() and 'x' in fields[2].split('-')[0], name
+
+
+def test_every_config_path_mentioned_exists():
+    """Config paths named in configs, READMEs and docs exist (abbreviated
+    names with '...' are left out)."""
+    import re
+    texts = glob.glob(osp.join(ROOT, 'configs', '**', '*.py'),
+                      recursive=True) + glob.glob(
+        osp.join(ROOT, '**', '*.md'), recursive=True)
+    pattern = re.compile(r'configs/[A-Za-z0-9_]+/[A-Za-z0-9_.-]+\.py')
+    named = set()
+    for path in texts:
+        if osp.relpath(path, ROOT).split(osp.sep)[0] in ('.venv', 'build',
+                                                         'data', 'work_dirs'):
+            continue
+        with open(path) as f:
+            named |= {(m, path) for m in pattern.findall(f.read())
+                      if '...' not in m}
+    assert len(named) > 10
+    missing = sorted((m, osp.relpath(p, ROOT)) for m, p in named
+                     if not osp.isfile(osp.join(ROOT, m)))
+    assert not missing, missing
