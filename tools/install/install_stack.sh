@@ -3,7 +3,7 @@
 # virtualenv (default .venv/ in the repo root). Used by `make install`.
 #
 # mmcv 2.1.0 exists on PyPI only as source. Building it with its ops takes
-# ~12 min on 2 CPU cores (ninja, 2 jobs), so the built wheel is cached OUTSIDE
+# ~15 min on 2 CPU cores (ninja, 2 jobs), so the built wheel is cached OUTSIDE
 # the checkout in
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/mmwsss/wheels/mmcv-<ver>-torch-<ver>/
 # and reused by every later install on the machine.
@@ -30,21 +30,24 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 PY="$VENV/bin/python"
 PIP=("$PY" -m pip --disable-pip-version-check)
-# quiet pip, but keep its errors. One conflict is expected and dropped on
-# purpose: mmcv/mmengine declare the GUI `opencv-python` (needs libGL), the
-# pinned `opencv-python-headless` provides the same cv2 module; pip's resolver
-# prints that as "ERROR: ... dependency conflicts", which is not a failure.
-# Any other conflict is printed unchanged.
+# quiet pip, but keep its errors. Two conflicts are expected and dropped on
+# purpose: mmcv/mmengine declare the GUI `opencv-python` (needs libGL; the
+# pinned `opencv-python-headless` provides the same cv2 module), and openmim
+# declares `opendatalab` (only for `mim download --dataset`; it pins old
+# setuptools/requests that would break the stack). pip's resolver prints them
+# as "ERROR: ... dependency conflicts", which is not a failure. Any other
+# conflict is printed unchanged.
+EXPECTED='requires (opencv-python|opendatalab)([<>=!~][^ ]*)?, '
 pip_q() {
   local out rc=0 kept
   out=$("${PIP[@]}" install -q "$@" 2>&1) || rc=$?
-  kept=$(printf '%s\n' "$out" | grep -v -e '^WARNING: Location' -e 'requires opencv-python' || true)
-  if printf '%s\n' "$out" | grep -q 'requires opencv-python'; then
+  kept=$(printf '%s\n' "$out" | grep -v -E -e '^WARNING: Location' -e "$EXPECTED" || true)
+  if printf '%s\n' "$out" | grep -q -E "$EXPECTED"; then
     if printf '%s\n' "$kept" | grep -qE '^[A-Za-z0-9_.-]+ [^ ]+ requires '; then
       kept=$out   # other conflicts too: show pip's whole message
     else
       kept=$(printf '%s\n' "$kept" | grep -v "dependency resolver does not currently take" || true)
-      echo "  note: opencv-python (asked for by mmcv/mmengine) is served by the pinned opencv-python-headless; pip's conflict message about it is not shown"
+      echo "  note: pip's expected conflict messages are not shown (opencv-python is served by the pinned opencv-python-headless; openmim's opendatalab is only for dataset downloads)"
     fi
   fi
   [ -n "${kept//[$'\n' ]/}" ] && printf '%s\n' "$kept"
@@ -70,7 +73,7 @@ if mmcv_ok; then
 else
   whl=$(ls "$CACHE"/mmcv-${MMCV_VERSION}-*.whl 2>/dev/null | head -n1 || true)
   if [ -z "$whl" ]; then
-    log "step 2/4: no cached wheel in $CACHE: building mmcv ${MMCV_VERSION} with ops from source (~11-13 min on 2 cores with ninja)"
+    log "step 2/4: no cached wheel in $CACHE: building mmcv ${MMCV_VERSION} with ops from source (~15 min on 2 cores with ninja)"
     work=$(mktemp -d)
     trap 'rm -rf "$work"; [ -n "${watch_pid:-}" ] && kill "$watch_pid" 2>/dev/null || true' EXIT
     "${PIP[@]}" download -q --no-deps --no-binary :all: -d "$work" "mmcv==${MMCV_VERSION}" 2>&1 | grep -v "^WARNING: Location" || true
