@@ -3,7 +3,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.mmwsss-installed
 DEPS   := requirements/stack.txt requirements/openmmlab.txt requirements/build.txt requirements/tests.txt \
-          setup.py tools/install/install_stack.sh
+          setup.py tools/install/install_stack.sh tools/install/lib.sh
 
 .PHONY: install demo test clean-venv
 

@@ -10,10 +10,11 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/../.." && pwd)
-VENV=${VENV:-$here/.venv}
+# shellcheck source=tools/install/lib.sh
+source "$here/tools/install/lib.sh"  # absolute_path, pip_q
 # the build below runs pip from inside the unpacked mmcv source tree, so a
 # relative VENV (make passes `.venv`) must be made absolute first
-case "$VENV" in /*) ;; *) VENV="$PWD/$VENV" ;; esac
+VENV=$(absolute_path "${VENV:-$here/.venv}")
 BASE_PY=${BASE_PYTHON:-python3.11}
 MMCV_VERSION=2.1.0
 TORCH_VERSION=$(sed -n 's/^torch==//p' "$here/requirements/stack.txt")
@@ -30,29 +31,6 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 PY="$VENV/bin/python"
 PIP=("$PY" -m pip --disable-pip-version-check)
-# quiet pip, but keep its errors. Two conflicts are expected and dropped on
-# purpose: mmcv/mmengine declare the GUI `opencv-python` (needs libGL; the
-# pinned `opencv-python-headless` provides the same cv2 module), and openmim
-# declares `opendatalab` (only for `mim download --dataset`; it pins old
-# setuptools/requests that would break the stack). pip's resolver prints them
-# as "ERROR: ... dependency conflicts", which is not a failure. Any other
-# conflict is printed unchanged.
-EXPECTED='requires (opencv-python|opendatalab)([<>=!~][^ ]*)?, '
-pip_q() {
-  local out rc=0 kept
-  out=$("${PIP[@]}" install -q "$@" 2>&1) || rc=$?
-  kept=$(printf '%s\n' "$out" | grep -v -E -e '^WARNING: Location' -e "$EXPECTED" || true)
-  if printf '%s\n' "$out" | grep -q -E "$EXPECTED"; then
-    if printf '%s\n' "$kept" | grep -qE '^[A-Za-z0-9_.-]+ [^ ]+ requires '; then
-      kept=$out   # other conflicts too: show pip's whole message
-    else
-      kept=$(printf '%s\n' "$kept" | grep -v "dependency resolver does not currently take" || true)
-      echo "  note: pip's expected conflict messages are not shown (opencv-python is served by the pinned opencv-python-headless; openmim's opendatalab is only for dataset downloads)"
-    fi
-  fi
-  [ -n "${kept//[$'\n' ]/}" ] && printf '%s\n' "$kept"
-  return "$rc"
-}
 
 log "step 1/4: torch ${TORCH_VERSION}, numpy, build tools (local wheels: ~3 min the first time)"
 pip_q -r "$here/requirements/build.txt" \
