@@ -19,9 +19,9 @@ from .visualize import cam_overlay_panel
 def kept_classes(sample, restrict: Optional[str], score_thr: float
                  ) -> np.ndarray:
     """Foreground indices whose CAMs are stored for one predicted sample
-    (the same rule as the model's, :func:`~mmwsss.models.classifiers.
+    (the same rule as the model's, :func:`~mmwsss.models.segmentors.
     scored_predict.classes_to_keep`)."""
-    from mmwsss.models.classifiers.scored_predict import classes_to_keep
+    from mmwsss.models.segmentors.scored_predict import classes_to_keep
     scores = sample.pred_img_scores[None]
     keep = classes_to_keep(restrict, scores, [sample], scores.shape[1],
                            score_thr)

@@ -343,15 +343,6 @@ def preset(name: str, **overrides) -> SyntheticConfig:
     return dataclasses.replace(PRESETS[name], **overrides)
 
 
-def generate_split(cfg: SyntheticConfig, seed: int, split: str,
-                   indices: Optional[Sequence[int]] = None):
-    """Yield ``(name, image, mask)`` for a split."""
-    n = cfg.num_train if split == 'train' else cfg.num_val
-    for i in (range(n) if indices is None else indices):
-        img, mask = generate_sample(cfg, split_seed(seed, split), i)
-        yield sample_name(split, i), img, mask
-
-
 def write_synthetic_dataset(root: str,
                             cfg: SyntheticConfig,
                             seed: int = 0,

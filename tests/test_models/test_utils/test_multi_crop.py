@@ -8,7 +8,7 @@ import torch
 
 from mmwsss.models.utils import (multi_crop_windows, retag_labels,
                                  sliding_windows)
-from tests.test_models.test_multiscale_inference import build
+from tests.test_models.test_segmentors.test_multiscale_inference import build
 
 
 def test_sliding_windows_by_hand():

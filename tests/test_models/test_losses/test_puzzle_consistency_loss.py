@@ -14,7 +14,7 @@ from mmseg.registry import MODELS
 from mmwsss.models.losses import PuzzleConsistencyLoss, multilabel_cls_loss
 from mmwsss.models.losses.consistency_ops import (apply_view, invert_view,
                                                   reconstruction_loss)
-from tests.test_models.test_hfpl_losses import samples
+from tests.test_models.test_losses.test_isl_fsl_loss import samples
 from tests.utils import run_tool, tiny_train_options
 
 PUZZLE = ('configs/consistency_cam/'

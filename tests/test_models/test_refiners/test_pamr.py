@@ -4,7 +4,7 @@ import numpy as np
 import torch
 
 from mmwsss.models.refiners import PAMR, pamr, pamr_affinity
-from tests.test_models.test_dense_crf import coarse_seeds, iou_fg
+from tests.test_models.test_refiners.test_dense_crf import coarse_seeds, iou_fg
 
 
 def two_region_scene():

@@ -7,8 +7,8 @@ import torch
 import torch.nn as nn
 
 from mmwsss.models.utils import frozen_bn_stats
-from tests.test_models.test_puzzle_consistency_loss import PUZZLE, build
-from tests.test_models.test_hfpl_losses import samples
+from tests.test_models.test_losses.test_puzzle_consistency_loss import PUZZLE, build
+from tests.test_models.test_losses.test_isl_fsl_loss import samples
 
 
 @pytest.mark.parametrize('momentum', [0.1, None])
