@@ -18,8 +18,8 @@ from ..utils.bn_stats import frozen_bn_stats
 from ..utils.cam_ops import (aggregate_cams, cams_to_seg_logits,
                              normalize_cams, restrict_cams)
 from ..utils.multi_crop import multi_crop_windows
-from .scored_predict import (ScoredPredictMixin, classes_to_keep,
-                             raw_images)
+from .scored_predict import (ScoredPredictMixin, build_backbone,
+                             classes_to_keep, raw_images)
 
 
 @MODELS.register_module()
@@ -70,11 +70,7 @@ class CAMClassifier(ScoredPredictMixin, BaseSegmentor):
                  init_cfg: OptMultiConfig = None) -> None:
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
-        if pretrained is not None:
-            backbone = dict(backbone)
-            backbone['init_cfg'] = dict(
-                type='Pretrained', checkpoint=pretrained)
-        self.backbone = MODELS.build(backbone)
+        self.backbone = build_backbone(backbone, pretrained)
         self.neck = MODELS.build(neck) if neck is not None else None
         self.cam_head = MODELS.build(cam_head)
         self.consistency_losses = nn.ModuleList(

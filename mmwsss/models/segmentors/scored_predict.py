@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import List, Optional
 
+from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 from mmseg.utils import OptSampleList
 from torch import Tensor
@@ -25,6 +26,16 @@ def classes_to_keep(mode: Optional[str], scores: Tensor,
             'gt_img_labels' in s for s in data_samples):
         return stack_img_labels(data_samples, num_fg).to(scores.device)
     return (scores > score_thr).to(scores.dtype)
+
+
+def build_backbone(backbone: dict, pretrained: Optional[str] = None):
+    """Build ``backbone``; ``pretrained`` (mmseg's ``EncoderDecoder``
+    argument, set to None by ``mmseg.apis.init_model``) becomes its
+    ``init_cfg``."""
+    if pretrained is not None:
+        backbone = dict(backbone)
+        backbone['init_cfg'] = dict(type='Pretrained', checkpoint=pretrained)
+    return MODELS.build(backbone)
 
 
 def raw_images(inputs: Tensor, data_preprocessor) -> Tensor:
@@ -70,4 +81,6 @@ class ScoredPredictMixin:
         return results
 
 
-__all__ = ['classes_to_keep', 'ScoredPredictMixin', 'raw_images']
+__all__ = [
+    'build_backbone', 'classes_to_keep', 'ScoredPredictMixin', 'raw_images'
+]

@@ -18,8 +18,8 @@ from ..losses.cls_loss import loss_key, multilabel_cls_loss
 from ..refiners.pamr import pamr
 from ..utils.single_stage_ops import (balanced_mask_ce, pseudo_gt_from_masks,
                                       single_stage_scores)
-from .scored_predict import (ScoredPredictMixin, classes_to_keep,
-                             raw_images)
+from .scored_predict import (ScoredPredictMixin, build_backbone,
+                             classes_to_keep, raw_images)
 
 
 @MODELS.register_module()
@@ -88,11 +88,7 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
                  init_cfg: OptMultiConfig = None) -> None:
         super().__init__(data_preprocessor=data_preprocessor,
                          init_cfg=init_cfg)
-        if pretrained is not None:  # mmseg's EncoderDecoder convention
-            backbone = dict(backbone)
-            backbone['init_cfg'] = dict(
-                type='Pretrained', checkpoint=pretrained)
-        self.backbone = MODELS.build(backbone)
+        self.backbone = build_backbone(backbone, pretrained)
         self.neck = MODELS.build(neck) if neck is not None else None
         self.decode_head = MODELS.build(decode_head)
         self.loss_cls = MODELS.build(loss_cls or multilabel_cls_loss())
