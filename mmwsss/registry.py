@@ -15,10 +15,16 @@ from mmseg import registry as mmseg
 SCOPE = 'mmwsss'
 
 
+# imported on the first lookup: mmwsss (registers its modules into mmseg's
+# registries) and mmseg's own modules (a parent's lazy imports do not run
+# when a child registry looks a name up in it)
+LOCATIONS = ['mmwsss', 'mmseg.datasets', 'mmseg.engine', 'mmseg.evaluation',
+             'mmseg.models', 'mmseg.visualization']
+
+
 def _child(parent: Registry) -> Registry:
-    # importing the package registers every mmwsss module (into mmseg's)
     return Registry(parent.name, parent=parent, scope=SCOPE,
-                    locations=['mmwsss'])
+                    locations=LOCATIONS)
 
 
 RUNNERS = _child(mmseg.RUNNERS)
