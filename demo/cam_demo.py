@@ -20,7 +20,6 @@ import argparse
 import os.path as osp
 
 import mmcv
-import numpy as np
 import torch
 from mmengine.structures import PixelData
 from mmseg.apis import inference_model, init_model, show_result_pyplot
