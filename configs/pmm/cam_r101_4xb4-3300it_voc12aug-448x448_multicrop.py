@@ -18,6 +18,7 @@ train_pipeline = [
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 model = dict(
+    type='MultiCropCAMClassifier',
     backbone=dict(depth=101, init_cfg=dict(
         type='Pretrained', checkpoint='torchvision://resnet101')),
     test_cfg=dict(mode='multi_crop', scales=scales, crop_size=448,

@@ -20,5 +20,7 @@ train_pipeline = [
     dict(type='PackWSSSInputs'),
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
-model = dict(test_cfg=dict(mode='multi_crop', scales=scales, crop_size=crop,
-                           stride=64, resize_crops=True, flip=True))
+model = dict(
+    type='MultiCropCAMClassifier',
+    test_cfg=dict(mode='multi_crop', scales=scales, crop_size=crop,
+                  stride=64, resize_crops=True, flip=True))

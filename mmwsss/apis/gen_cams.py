@@ -1,16 +1,17 @@
 """Write CAM files for a dataset with a trained CAM classifier."""
 from __future__ import annotations
 
-import hashlib
-import json
 import os.path as osp
 from typing import Optional, Tuple
 
 import numpy as np
 import torch
 from mmengine.dataset import pseudo_collate
+from mmengine.utils import ProgressBar
 
+from mmwsss.structures import classes_to_keep
 from mmwsss.utils.cam_io import save_cam_file
+from mmwsss.utils.fingerprint import model_fingerprint
 from mmwsss.utils.io import (check_run_settings, is_complete,
                              read_label_png, save_png)
 from .visualize import cam_overlay_panel
@@ -19,28 +20,13 @@ from .visualize import cam_overlay_panel
 def kept_classes(sample, restrict: Optional[str], score_thr: float
                  ) -> np.ndarray:
     """Foreground indices whose CAMs are stored for one predicted sample
-    (the same rule as the model's, :func:`~mmwsss.models.segmentors.
-    scored_predict.classes_to_keep`)."""
-    from mmwsss.models.segmentors.scored_predict import classes_to_keep
+    (the same rule as the model's, :func:`~mmwsss.structures.classes_to_keep`)."""
     scores = sample.pred_img_scores[None]
     keep = classes_to_keep(restrict, scores, [sample], scores.shape[1],
                            score_thr)
     if keep is None:
         return np.arange(scores.shape[1])
     return np.flatnonzero(keep[0].cpu().numpy())
-
-
-def model_fingerprint(model) -> str:
-    """SHA-1 of a model's parameters and buffers (names, shapes, values)
-    and its ``test_cfg``: identifies the model that wrote a CAM folder."""
-    h = hashlib.sha1()
-    for name, t in model.state_dict().items():
-        h.update(name.encode())
-        h.update(str(tuple(t.shape)).encode())
-        h.update(t.detach().cpu().contiguous().numpy().tobytes())
-    h.update(json.dumps(dict(getattr(model, 'test_cfg', {}) or {}),
-                        sort_keys=True, default=str).encode())
-    return h.hexdigest()
 
 
 def generate_cams(model,
@@ -76,7 +62,6 @@ def generate_cams(model,
     score_thr = model.test_cfg.get('score_thr', 0.5)
     bar = None
     if show_progress:
-        from mmengine.utils import ProgressBar
         bar = ProgressBar(len(indices))
     written = skipped = 0
     for n, idx in enumerate(indices):

@@ -9,11 +9,16 @@ from __future__ import annotations
 import os.path as osp
 from typing import Dict, List, Optional, Sequence
 
+import mmcv
 import numpy as np
 import torch
-import torch.nn.functional as F
+from mmcv.transforms import Compose
+from mmengine.utils import ProgressBar
+from mmseg.registry import MODELS
 from torch import Tensor
 
+from mmwsss.models.utils.tta import multi_scale_flip
+from mmwsss.utils.fingerprint import model_fingerprint
 from mmwsss.utils.io import check_run_settings, is_complete, save_png
 
 
@@ -29,22 +34,17 @@ def predict_probs(model, inputs: Tensor, scales: Sequence[float] = (1.0, ),
     Returns:
         Tensor: ``(N, C, H, W)`` probabilities (sum 1 over C).
     """
-    size = inputs.shape[2:]
+    def forward(view: Tensor) -> Tensor:
+        shape = tuple(view.shape[2:])
+        metas = [dict(img_shape=shape, ori_shape=shape, pad_shape=shape,
+                      padding_size=[0, 0, 0, 0])
+                 for _ in range(view.shape[0])]
+        return model.inference(view, metas)
+
     total, count = None, 0
-    for scale in scales:
-        x = inputs if scale == 1.0 else F.interpolate(
-            inputs, scale_factor=scale, mode='bilinear', align_corners=False)
-        views = [(x, False), (x.flip(-1), True)] if flip else [(x, False)]
-        for view, flipped in views:
-            shape = tuple(view.shape[2:])
-            metas = [dict(img_shape=shape, ori_shape=shape, pad_shape=shape,
-                          padding_size=[0, 0, 0, 0])
-                     for _ in range(view.shape[0])]
-            logits = model.inference(view, metas)
-            if flipped:
-                logits = logits.flip(-1)
-            logits = F.interpolate(logits, size=size, mode='bilinear',
-                                   align_corners=False)
+    for views in multi_scale_flip(forward, inputs, scales, flip,
+                                  batch_flip=False, unflip_first=True):
+        for logits, _ in views:
             prob = logits.softmax(1)
             total = prob if total is None else total + prob
             count += 1
@@ -97,7 +97,7 @@ def predict_pseudo_masks(model,
     half-written mask. Every pixel gets the argmax class (no ignore).
 
     With ``out_dir`` (the folder holding the ``out_path`` files), the model
-    (:func:`~mmwsss.apis.gen_cams.model_fingerprint`), scales, flip and CRF
+    (:func:`~mmwsss.utils.model_fingerprint`), scales, flip and CRF
     are recorded in ``OUT_DIR/settings.json`` and masks of other settings
     are never reused: ``on_change='error'`` raises naming the fields,
     ``'recompute'`` rewrites them.
@@ -111,20 +111,15 @@ def predict_pseudo_masks(model,
     Returns:
         int: Masks written by this rank (skipped ones not counted).
     """
-    import mmcv
-    from mmcv.transforms import Compose
-    from mmseg.registry import MODELS
     pipeline = Compose([dict(type='LoadImageFromFile'),
                         dict(type='PackSegInputs')])
     refiner = MODELS.build(crf) if crf else None
     mine = items[rank::world_size]
     bar = None
     if show_progress:
-        from mmengine.utils import ProgressBar
         bar = ProgressBar(len(mine))
     reuse = True
     if out_dir is not None:
-        from .gen_cams import model_fingerprint
         reuse = check_run_settings(
             out_dir, dict(model=model_fingerprint(model),
                           scales=[float(v) for v in scales], flip=bool(flip),

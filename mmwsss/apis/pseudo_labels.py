@@ -2,15 +2,21 @@
 from __future__ import annotations
 
 import os.path as osp
+from contextlib import contextmanager
 from multiprocessing import get_context
 from typing import Dict, List, Optional, Sequence, Tuple
 
+import cv2
+import mmcv
 import numpy as np
 import torch
+from mmengine.utils import ProgressBar
+from mmseg.registry import MODELS
 
 from mmwsss.evaluation.boundary_f import (boundary_counts,
                                           boundary_f_from_counts)
 from mmwsss.evaluation.functional import confusion_areas, iou_from_areas
+from mmwsss.functional.cam_ops import cams_to_seg_logits
 from mmwsss.utils.cam_io import load_cam_file
 from mmwsss.utils.io import (check_run_settings, is_complete,
                              read_label_png, save_png)
@@ -29,9 +35,10 @@ def pseudo_label_from_cams(cams: np.ndarray,
     With a ``generator`` (e.g. :class:`~mmwsss.models.PPMG`), the label is
     ``generator(img, cams, keys)`` and the rest below does not apply.
     Otherwise each of ``cam_transforms`` (e.g. :class:`~mmwsss.models.CVS`)
-    maps the foreground CAMs ``(K, H, W) -> (K, H, W)`` first. The background score is ``bg_threshold`` (a constant: the CAM-threshold
-    rule) or, if ``bg_alpha`` is given, ``(1 - max_c M'_c)^alpha`` (psa,
-    SEAM). Each refiner (e.g. :class:`~mmwsss.models.DenseCRF`) maps
+    maps the foreground CAMs ``(K, H, W) -> (K, H, W)`` first. The background
+    score is ``bg_threshold`` (a constant: the CAM-threshold rule) or, if
+    ``bg_alpha`` is given, ``(1 - max_c M'_c)^alpha`` (psa, SEAM):
+    :func:`~mmwsss.functional.cams_to_seg_logits`. Each refiner (e.g. :class:`~mmwsss.models.DenseCRF`) maps
     ``(img, scores) -> scores``; the label is the argmax. An image without
     any stored class is all background.
 
@@ -51,11 +58,7 @@ def pseudo_label_from_cams(cams: np.ndarray,
         return generator(img, cams, keys)
     for transform in cam_transforms:
         cams = transform(cams)
-    if bg_alpha is not None:
-        bg = np.power(1 - cams.max(0, keepdims=True), bg_alpha)
-    else:
-        bg = np.full((1, ) + cams.shape[1:], bg_threshold, np.float32)
-    scores = np.concatenate([bg, cams], 0)
+    scores = cams_to_seg_logits(cams, bg_threshold, bg_alpha)
     for refiner in refiners:
         if img is None:
             raise ValueError('refiners need the image')
@@ -71,11 +74,8 @@ _WORKER: Dict = {}
 
 
 def _init_worker(settings: dict) -> None:
-    import cv2
     cv2.setNumThreads(1)
     torch.set_num_threads(1)
-    import mmwsss  # noqa: F401  registers the refiners
-    from mmseg.registry import MODELS
     _WORKER['refiners'] = [MODELS.build(c) for c in settings.get(
         'refiners', [])]
     _WORKER['cam_transforms'] = [MODELS.build(c) for c in settings.get(
@@ -86,7 +86,6 @@ def _init_worker(settings: dict) -> None:
 
 
 def _one(job: Tuple[str, str, str, Optional[str]]):
-    import mmcv
     img_path, cam_path, out_path, gt_path = job
     settings = _WORKER['settings']
     if settings.get('reuse', True) and is_complete(out_path):
@@ -118,6 +117,19 @@ def _one(job: Tuple[str, str, str, Optional[str]]):
                                 settings['num_classes']).numpy()
         bcounts = boundary_counts(label, gt, settings['num_classes'])
     return hist, areas, bcounts
+
+
+@contextmanager
+def _label_workers(nproc: int, settings: dict):
+    """``run(fn, jobs)`` -> results in job order: a pool of ``nproc`` spawned
+    workers, or this process when ``nproc <= 1`` (same initialiser)."""
+    if nproc > 1:
+        with get_context('spawn').Pool(nproc, _init_worker,
+                                       (settings, )) as pool:
+            yield lambda fn, jobs: pool.imap(fn, jobs, chunksize=4)
+    else:
+        _init_worker(settings)
+        yield map
 
 
 def make_pseudo_labels(items: List[dict],
@@ -174,25 +186,9 @@ def make_pseudo_labels(items: List[dict],
     areas = np.zeros((4, num_classes), np.int64)
     bcounts = np.zeros((4, num_classes), np.int64)
     have_gt = all(j[3] is not None for j in jobs) and bool(jobs)
-    bar = None
-    if show_progress:
-        from mmengine.utils import ProgressBar
-        bar = ProgressBar(len(jobs))
-    if nproc > 1:
-        ctx = get_context('spawn')
-        with ctx.Pool(nproc, _init_worker, (settings, )) as pool:
-            results = pool.imap(_one, jobs, chunksize=4)
-            for h, a, b in results:
-                hist += h
-                if a is not None:
-                    areas += a
-                    bcounts += b
-                if bar:
-                    bar.update()
-    else:
-        _init_worker(settings)
-        for job in jobs:
-            h, a, b = _one(job)
+    bar = ProgressBar(len(jobs)) if show_progress else None
+    with _label_workers(nproc, settings) as run:
+        for h, a, b in run(_one, jobs):
             hist += h
             if a is not None:
                 areas += a

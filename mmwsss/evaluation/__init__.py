@@ -1,2 +1,8 @@
 from .functional import confusion_areas, iou_from_areas, threshold_sweep_areas
-from .metrics import *  # noqa: F401,F403
+from .metrics import (BoundaryFMetric, CAMIoUMetric, MetricList,
+                      MultiLabelMAPMetric)
+
+__all__ = [
+    'confusion_areas', 'iou_from_areas', 'threshold_sweep_areas',
+    'BoundaryFMetric', 'CAMIoUMetric', 'MetricList', 'MultiLabelMAPMetric'
+]

@@ -7,6 +7,8 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from mmwsss.functional import cams_to_mask
+
 
 def confusion_areas(pred: Tensor, gt: Tensor, num_classes: int,
                     ignore_index: int = 255) -> Tensor:
@@ -47,11 +49,10 @@ def threshold_sweep_areas(fg_cams: Tensor, gt: Tensor,
 
 
 def cam_threshold_label(fg_cams: Tensor, threshold: float) -> Tensor:
-    """The label map of the CAM-threshold rule used by
-    :func:`threshold_sweep_areas`: ``1 + argmax_c M'_c`` where ``max_c M'_c >
-    threshold``, background (0) elsewhere."""
-    peak, arg = fg_cams.max(dim=0)
-    return torch.where(peak > threshold, arg + 1, torch.zeros_like(arg))
+    """``(C_fg, H, W)`` normalised CAMs -> ``(H, W)`` labels by the
+    CAM-threshold rule (:func:`~mmwsss.functional.cams_to_mask`):
+    ``1 + argmax_c M'_c`` where ``max_c M'_c > threshold``, else 0."""
+    return cams_to_mask(fg_cams, threshold)
 
 
 def iou_from_areas(areas: np.ndarray, absent: str = 'nan'

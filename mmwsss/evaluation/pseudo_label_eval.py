@@ -1,23 +1,40 @@
 """Evaluate folders of pseudo-labels or CAM files against ground truth."""
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Sequence
+import io
+from typing import Callable, Dict, List, Optional, Sequence
 
 import numpy as np
 import torch
+from mmengine.utils import ProgressBar
 
 from mmwsss.utils.cam_io import dense_cams, load_cam_file
-from mmwsss.utils.io import read_label_png
+from mmwsss.utils.io import atomic_write_bytes, read_label_png
 from .boundary_f import boundary_counts
 from .functional import (cam_threshold_label, confusion_areas, iou_from_areas,
                          threshold_sweep_areas)
 
 
-def _progress(n: int, show: bool):
-    if not show:
-        return None
-    from mmengine.utils import ProgressBar
-    return ProgressBar(n)
+def _scan(pairs: Sequence[tuple], load: Callable[[str], np.ndarray],
+          visit: Callable[[np.ndarray, np.ndarray], None],
+          show_progress: bool) -> None:
+    """The one evaluation loop: for each ``(path, gt_path)``, ``load(path)``
+    (``(..., H, W)``: a label map or CAMs), read the ground truth, check
+    the sizes (an error names both files) and ``visit(pred, gt)``."""
+    bar = ProgressBar(len(pairs)) if show_progress else None
+    for path, gt_path in pairs:
+        pred = load(path)
+        gt = read_label_png(gt_path)
+        if pred.shape[-2:] != gt.shape:
+            raise ValueError(f'{path} {pred.shape[-2:]} and {gt_path} '
+                             f'{gt.shape} differ in size')
+        visit(pred, gt)
+        if bar:
+            bar.update()
+
+
+def _load_cams(num_fg: int) -> Callable[[str], np.ndarray]:
+    return lambda path: dense_cams(load_cam_file(path), num_fg)
 
 
 def eval_label_dir(pairs: Sequence[tuple], num_classes: int,
@@ -34,20 +51,17 @@ def eval_label_dir(pairs: Sequence[tuple], num_classes: int,
             contour F) are added, if given.
     """
     areas = np.zeros((4, num_classes), np.int64)
-    bar = _progress(len(pairs), show_progress)
-    for pred_path, gt_path in pairs:
-        pred = read_label_png(pred_path)
-        gt = read_label_png(gt_path)
-        if pred.shape != gt.shape:
-            raise ValueError(f'{pred_path} {pred.shape} and {gt_path} '
-                             f'{gt.shape} differ in size')
-        areas += confusion_areas(torch.from_numpy(pred.astype(np.int64)),
-                                 torch.from_numpy(gt.astype(np.int64)),
-                                 num_classes, ignore_index).numpy()
+
+    def visit(pred, gt):
+        areas[...] += confusion_areas(
+            torch.from_numpy(pred.astype(np.int64)),
+            torch.from_numpy(gt.astype(np.int64)), num_classes,
+            ignore_index).numpy()
         if contours is not None:
-            contours += boundary_counts(pred, gt, num_classes, ignore_index)
-        if bar:
-            bar.update()
+            contours[...] += boundary_counts(pred, gt, num_classes,
+                                             ignore_index)
+
+    _scan(pairs, read_label_png, visit, show_progress)
     return areas
 
 
@@ -57,17 +71,12 @@ def cam_dir_boundary_counts(pairs: Sequence[tuple], num_classes: int,
     """Summed ``(4, C)`` boundary counts of CAM files thresholded at
     ``threshold`` (the rule of :func:`eval_cam_dir`), for contour F."""
     out = np.zeros((4, num_classes), np.int64)
-    bar = _progress(len(pairs), show_progress)
-    for cam_path, gt_path in pairs:
-        cams = dense_cams(load_cam_file(cam_path), num_classes - 1)
-        gt = read_label_png(gt_path)
-        if cams.shape[1:] != gt.shape:
-            raise ValueError(f'{cam_path} {cams.shape[1:]} and {gt_path} '
-                             f'{gt.shape} differ in size')
+
+    def visit(cams, gt):
         pred = cam_threshold_label(torch.from_numpy(cams), threshold).numpy()
-        out += boundary_counts(pred, gt, num_classes, ignore_index)
-        if bar:
-            bar.update()
+        out[...] += boundary_counts(pred, gt, num_classes, ignore_index)
+
+    _scan(pairs, _load_cams(num_classes - 1), visit, show_progress)
     return out
 
 
@@ -76,18 +85,13 @@ def eval_cam_dir(pairs: Sequence[tuple], num_classes: int,
                  show_progress: bool = True) -> np.ndarray:
     """Summed ``(T, 4, C)`` areas of CAM files thresholded at each ``t``."""
     areas = np.zeros((len(thresholds), 4, num_classes), np.int64)
-    bar = _progress(len(pairs), show_progress)
-    for cam_path, gt_path in pairs:
-        cams = dense_cams(load_cam_file(cam_path), num_classes - 1)
-        gt = read_label_png(gt_path)
-        if cams.shape[1:] != gt.shape:
-            raise ValueError(f'{cam_path} {cams.shape[1:]} and {gt_path} '
-                             f'{gt.shape} differ in size')
-        areas += threshold_sweep_areas(
+
+    def visit(cams, gt):
+        areas[...] += threshold_sweep_areas(
             torch.from_numpy(cams), torch.from_numpy(gt.astype(np.int64)),
             thresholds, num_classes, ignore_index).numpy()
-        if bar:
-            bar.update()
+
+    _scan(pairs, _load_cams(num_classes - 1), visit, show_progress)
     return areas
 
 
@@ -103,13 +107,9 @@ def sweep_summary(areas: np.ndarray, thresholds: Sequence[float],
 
 def plot_sweep(summary: Dict, path: str, title: str = '') -> None:
     """Save the mIoU-vs-threshold curve as a PNG (atomically)."""
-    import io
-
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
-
-    from mmwsss.utils.io import atomic_write_bytes
     fig, ax = plt.subplots(figsize=(5, 3.2), dpi=100)
     ax.plot(summary['thresholds'], summary['mIoU'], marker='o', ms=3)
     ax.axvline(summary['best_threshold'], color='grey', ls='--', lw=1)

@@ -13,8 +13,9 @@ CAM_CONFIG = osp.join(HERE, 'configs', 'cam',
                       'cam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py')
 
 
-def _build_model(config, test_cfg=None):
-    """A model of ``config`` (seed 0), optionally with test_cfg changes."""
+def _build_model(config, test_cfg=None, model_type=None):
+    """A model of ``config`` (seed 0), optionally with test_cfg changes
+    and another segmentor ``model_type``."""
     import torch
     from mmengine.config import Config
     from mmengine.registry import init_default_scope
@@ -24,6 +25,8 @@ def _build_model(config, test_cfg=None):
     init_default_scope('mmseg')
     cfg = Config.fromfile(config)
     cfg.model.test_cfg.update(test_cfg or {})
+    if model_type:
+        cfg.model.type = model_type
     torch.manual_seed(0)
     return MODELS.build(cfg.model)
 
@@ -35,11 +38,13 @@ def _cam_setup(variant, work):
         scales=(1.0, ) if variant == 'single-scale' else
         (0.5, 1.0, 1.5, 2.0), flip=variant != 'single-scale',
         restrict=None)
+    model_type = None
     if variant.startswith('multi-crop'):  # PMM, configs/pmm/cam_r18-...
+        model_type = 'MultiCropCAMClassifier'
         test_cfg.update(
-            mode='multi_crop', scales=(0.75, 1.0, 1.25, 1.5, 1.75, 2.0),
-            crop_size=96, stride=64, resize_crops=True, flip=True)
-    model = _build_model(CAM_CONFIG, test_cfg).eval()
+            scales=(0.75, 1.0, 1.25, 1.5, 1.75, 2.0), crop_size=96,
+            stride=64, resize_crops=True, flip=True)
+    model = _build_model(CAM_CONFIG, test_cfg, model_type).eval()
     imgs = [torch.rand(1, 3, 128, 128) * 255 for _ in range(32)]
     return model, imgs
 
@@ -196,7 +201,7 @@ def _fsl_setup(variant, work):
 
 
 def _fsl_run(state):
-    from mmwsss.models.losses.hfpl_ops import (
+    from mmwsss.functional.hfpl_ops import (
         feature_similarity_loss, feature_similarity_loss_dense)
     variant, r, img = state
     fn = feature_similarity_loss_dense if variant.startswith('dense') \

@@ -8,7 +8,7 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 from mmseg.registry import TRANSFORMS
 
-from mmwsss.models.utils.multi_crop import multi_crop_windows, retag_labels
+from mmwsss.structures import multi_crop_windows, retag_labels
 
 
 @TRANSFORMS.register_module()
@@ -16,7 +16,7 @@ class MultiCropRetag(BaseTransform):
     """Cut one multi-crop window out of the image and re-tag its labels.
 
     A scale is drawn from ``scales``; windows of that scale (see
-    :func:`~mmwsss.models.utils.multi_crop_windows`) are tried in random
+    :func:`~mmwsss.structures.multi_crop_windows`) are tried in random
     order until one keeps at least one class (at most all of them, as the
     authors' code). The labels come from the image's confident regions in a
     *base* CAM of an earlier classifier (:func:`~mmwsss.models.utils.

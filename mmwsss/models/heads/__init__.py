@@ -1,4 +1,4 @@
-from .cam_head import CAMHead, stack_img_labels
+from .cam_head import CAMHead
 from .single_stage_head import SingleStageHead
 
-__all__ = ['CAMHead', 'stack_img_labels', 'SingleStageHead']
+__all__ = ['CAMHead', 'SingleStageHead']

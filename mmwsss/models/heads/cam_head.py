@@ -3,38 +3,14 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional
 
-import torch
 import torch.nn as nn
 from mmengine.model import BaseModule
 from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 from torch import Tensor
 
+from mmwsss.structures import stack_img_labels
 from ..losses.cls_loss import loss_key, multilabel_cls_loss
-
-
-def stack_img_labels(data_samples: List[SegDataSample],
-                     num_fg: int) -> Tensor:
-    """Stack ``gt_img_labels`` of a batch into ``(N, num_fg)``.
-
-    Raises a ValueError naming both numbers when the labels' length differs
-    from the model's number of foreground classes.
-    """
-    labels = []
-    for s in data_samples:
-        if 'gt_img_labels' not in s:
-            raise KeyError(
-                'a data sample has no gt_img_labels; pack samples with '
-                'PackWSSSInputs from a mmwsss dataset '
-                f'(img_path={s.metainfo.get("img_path")})')
-        labels.append(s.gt_img_labels)
-    labels = torch.stack(labels)
-    if labels.shape[1] != num_fg:
-        raise ValueError(
-            f'the dataset gives {labels.shape[1] + 1} classes '
-            f'({labels.shape[1]} foreground) but the model has '
-            f'num_classes={num_fg + 1} ({num_fg} foreground)')
-    return labels
 
 
 @MODELS.register_module()

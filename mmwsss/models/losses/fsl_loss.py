@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from mmseg.registry import MODELS
 from torch import Tensor
 
-from .hfpl_ops import feature_similarity_loss, gating_input
+from mmwsss.functional.hfpl_ops import feature_similarity_loss, gating_input
 
 
 @MODELS.register_module()
@@ -16,7 +16,7 @@ class FSLLoss(nn.Module):
     """FSL (Jonnarth et al., WACV 2024, eq. 9-13, §4.3) on raw CAMs.
 
     The gating input is the max-normalised CAM of the present classes plus
-    ``1 - max`` as background (:func:`~mmwsss.models.losses.hfpl_ops.
+    ``1 - max`` as background (:func:`~mmwsss.functional.hfpl_ops.
     gating_input`); the image (RGB in [0, 1], given by the classifier) is
     resized to the CAM grid. Only pairs within ``radius`` are summed
     (default ``ceil(3.72 sigma)``: relative error <= 1e-3 against the dense

@@ -7,7 +7,7 @@ import torch.nn as nn
 from mmseg.registry import MODELS
 from torch import Tensor
 
-from .hfpl_ops import expected_isl, importance_sampling_loss
+from mmwsss.functional.hfpl_ops import expected_isl, importance_sampling_loss
 
 
 @MODELS.register_module()

@@ -10,7 +10,7 @@ from mmseg.registry import MODELS
 from torch import Tensor
 
 from .cls_loss import multilabel_cls_loss
-from .consistency_ops import (apply_view, check_scale_range, invert_view,
+from mmwsss.functional.consistency_ops import (apply_view, check_scale_range, invert_view,
                               parse_grid, ramp_weight, reconstruction_loss,
                               sample_view)
 

@@ -8,24 +8,6 @@ from mmseg.structures import SegDataSample
 from mmseg.utils import OptSampleList
 from torch import Tensor
 
-from ..heads.cam_head import stack_img_labels
-
-
-def classes_to_keep(mode: Optional[str], scores: Tensor,
-                    data_samples: OptSampleList, num_fg: int,
-                    score_thr: float) -> Optional[Tensor]:
-    """The ``(N, C_fg)`` 0/1 mask of the classes an inference keeps.
-
-    ``'gt'``: the image labels when every sample carries them (else as
-    ``'pred'``); ``'pred'``: ``scores > score_thr``; ``None``: all (returns
-    None).
-    """
-    if mode is None:
-        return None
-    if mode == 'gt' and data_samples is not None and all(
-            'gt_img_labels' in s for s in data_samples):
-        return stack_img_labels(data_samples, num_fg).to(scores.device)
-    return (scores > score_thr).to(scores.dtype)
 
 
 def build_backbone(backbone: dict, pretrained: Optional[str] = None):
@@ -60,6 +42,13 @@ class ScoredPredictMixin:
         ``EncoderDecoder.out_channels``; read by mmseg's TTA models."""
         return self.num_classes
 
+    def extract_feat(self, inputs: Tensor):
+        """Backbone, then the neck if the model has one."""
+        feats = self.backbone(inputs)
+        if self.neck is not None:
+            feats = self.neck(feats)
+        return feats
+
     def encode_decode(self, inputs: Tensor, batch_img_metas: List[dict],
                       data_samples: OptSampleList = None) -> Tensor:
         return self._seg_logits_and_scores(inputs, data_samples)[0]
@@ -81,6 +70,4 @@ class ScoredPredictMixin:
         return results
 
 
-__all__ = [
-    'build_backbone', 'classes_to_keep', 'ScoredPredictMixin', 'raw_images'
-]
+__all__ = ['build_backbone', 'ScoredPredictMixin', 'raw_images']

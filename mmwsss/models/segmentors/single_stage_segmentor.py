@@ -13,13 +13,14 @@ from mmseg.structures import SegDataSample
 from mmseg.utils import OptConfigType, OptMultiConfig, OptSampleList
 from torch import Tensor
 
-from ..heads.cam_head import stack_img_labels
+from mmwsss.structures import (check_restrict, classes_to_keep,
+                               stack_img_labels)
 from ..losses.cls_loss import loss_key, multilabel_cls_loss
 from ..refiners.pamr import pamr
-from ..utils.single_stage_ops import (balanced_mask_ce, pseudo_gt_from_masks,
+from ..utils.tta import multi_scale_flip
+from mmwsss.functional.single_stage_ops import (balanced_mask_ce, pseudo_gt_from_masks,
                                       single_stage_scores)
-from .scored_predict import (ScoredPredictMixin, build_backbone,
-                             classes_to_keep, raw_images)
+from .scored_predict import ScoredPredictMixin, build_backbone, raw_images
 
 
 @MODELS.register_module()
@@ -104,21 +105,13 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
                              restrict='pred', score_thr=0.1, use_pamr=False,
                              crf=None)
         self.test_cfg.update(test_cfg or {})
-        if self.test_cfg['restrict'] not in ('gt', 'pred', None):
-            raise ValueError('test_cfg.restrict must be gt, pred or None, '
-                             f'got {self.test_cfg["restrict"]!r}')
+        check_restrict(self.test_cfg['restrict'])
         #: switched by SegLossWarmupHook (classification-only warm-up)
         self.seg_loss_enabled = True
 
     @property
     def num_classes(self) -> int:
         return self.decode_head.num_classes
-
-    def extract_feat(self, inputs: Tensor) -> List[Tensor]:
-        feats = self.backbone(inputs)
-        if self.neck is not None:
-            feats = self.neck(feats)
-        return feats
 
     def _forward(self, inputs: Tensor,
                  data_samples: OptSampleList = None) -> Tensor:
@@ -169,22 +162,20 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
     def infer_masks(self, inputs: Tensor) -> Tuple[Tensor, Tensor]:
         """Masks ``(N, C, H, W)`` (background first, at input size) and
         class probabilities ``(N, C_fg)``, averaged over scales/flips."""
-        size = inputs.shape[2:]
+        def forward(x: Tensor) -> Tuple[Tensor, Tensor]:
+            scores, m = self._scores(self._forward(x))
+            return m, torch.sigmoid(scores)
+
         masks, probs = [], []
-        for scale in self.test_cfg['scales']:
-            x = inputs if scale == 1.0 else resize(
-                inputs, scale_factor=scale, mode='bilinear',
-                align_corners=self.align_corners)
-            batch = torch.cat([x, x.flip(-1)]) if self.test_cfg['flip'] \
-                else x
-            scores, m = self._scores(self._forward(batch))
-            m = resize(m, size=size, mode='bilinear',
-                       align_corners=self.align_corners)
-            p = torch.sigmoid(scores)
-            if self.test_cfg['flip']:
-                n = inputs.shape[0]
-                m = (m[:n] + m[n:].flip(-1)) / 2
-                p = (p[:n] + p[n:]) / 2
+        for views in multi_scale_flip(forward, inputs,
+                                      self.test_cfg['scales'],
+                                      self.test_cfg['flip'],
+                                      self.align_corners):
+            if len(views) == 2:
+                (m, p), (m_f, p_f) = views
+                m, p = (m + m_f) / 2, (p + p_f) / 2
+            else:
+                m, p = views[0]
             masks.append(m)
             probs.append(p)
         return torch.stack(masks).mean(0), torch.stack(probs).mean(0)

@@ -3,7 +3,6 @@ import os
 import os.path as osp
 import re
 
-import numpy as np
 import pytest
 
 from mmwsss.engine.hooks import redirect_seg_maps

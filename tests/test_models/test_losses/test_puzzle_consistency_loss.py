@@ -12,7 +12,7 @@ from mmengine.logging import MessageHub
 from mmseg.registry import MODELS
 
 from mmwsss.models.losses import PuzzleConsistencyLoss, multilabel_cls_loss
-from mmwsss.models.losses.consistency_ops import (apply_view, invert_view,
+from mmwsss.functional.consistency_ops import (apply_view, invert_view,
                                                   reconstruction_loss)
 from tests.test_models.test_losses.test_isl_fsl_loss import samples
 from tests.utils import run_tool, tiny_train_options

@@ -8,10 +8,12 @@ from mmseg.registry import MODELS
 CFG = 'configs/cam/cam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py'
 
 
-def build(repo_root, **test_cfg):
+def build(repo_root, model_type=None, **test_cfg):
     cfg = Config.fromfile(osp.join(repo_root, CFG))
     mcfg = copy.deepcopy(cfg.model)
     mcfg.test_cfg.update(test_cfg)
+    if model_type is not None:
+        mcfg.type = model_type
     torch.manual_seed(0)
     model = MODELS.build(mcfg)
     model.eval()
@@ -40,7 +42,7 @@ def test_flip_makes_cams_flip_equivariant(repo_root):
 
 
 def test_sum_and_mean_agree_after_normalisation(repo_root):
-    from mmwsss.models.utils import normalize_cams
+    from mmwsss.functional import normalize_cams
     x = torch.randn(1, 3, 48, 48)
     with torch.no_grad():
         s, _ = build(repo_root, scales=(0.5, 1.0), aggregate='sum'

@@ -6,7 +6,7 @@ import pytest
 import torch
 import torch.nn as nn
 
-from mmwsss.models.losses.consistency_ops import (apply_view, check_grid,
+from mmwsss.functional.consistency_ops import (apply_view, check_grid,
                                                   invert_view, merge_tiles,
                                                   ramp_weight,
                                                   reconstruction_loss,

@@ -7,11 +7,14 @@ class's classifier weight applied to the feature there,
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Union
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import Tensor
+
+CAMs = Union[Tensor, np.ndarray]
 
 
 def normalize_cams(cams: Tensor, eps: float = 1e-5) -> Tensor:
@@ -33,20 +36,38 @@ def restrict_cams(cams: Tensor, keep: Tensor) -> Tensor:
     return cams * keep.to(cams.dtype)[..., None, None]
 
 
-def cams_to_seg_logits(cams: Tensor, bg_threshold: float) -> Tensor:
-    """Prepend a constant background channel: ``[t, M'_1, ..., M'_C]``.
+def cams_to_seg_logits(cams: CAMs, bg_threshold: float = 0.25,
+                       bg_alpha: Optional[float] = None) -> CAMs:
+    """Prepend a background channel: ``[b, M'_1, ..., M'_C]``.
 
-    The argmax of the result labels a pixel background unless some class's
-    normalised CAM exceeds ``t`` - the usual CAM-to-mask rule.
+    The one definition of the CAM-to-mask rule in mmwsss. The background
+    score ``b`` is the constant ``t = bg_threshold`` (the CAM-threshold
+    rule: the argmax labels a pixel background unless some class's
+    normalised CAM exceeds ``t``) or, with ``bg_alpha``,
+    :func:`background_from_cams` ``(1 - max_c M'_c)^alpha`` (psa, SEAM).
+
+    Args:
+        cams: ``(..., C, H, W)`` normalised CAMs in [0, 1], a Tensor or a
+            numpy array (the result has the same type and dtype).
     """
-    bg = torch.full_like(cams[:, :1], float(bg_threshold))
-    return torch.cat([bg, cams], dim=1)
+    if bg_alpha is not None:
+        bg = background_from_cams(cams, bg_alpha)
+    elif isinstance(cams, np.ndarray):
+        bg = np.full(cams.shape[:-3] + (1, ) + cams.shape[-2:], bg_threshold,
+                     cams.dtype)
+    else:
+        bg = torch.full_like(cams[..., :1, :, :], float(bg_threshold))
+    if isinstance(cams, np.ndarray):
+        return np.concatenate([bg, cams], axis=-3)
+    return torch.cat([bg, cams], dim=-3)
 
 
 def cams_to_mask(cams: Tensor, bg_threshold: float,
                  ignore: Optional[Tensor] = None) -> Tensor:
-    """Label map (``(N, H, W)`` int64, 0 = background) from normalised CAMs."""
-    mask = cams_to_seg_logits(cams, bg_threshold).argmax(dim=1)
+    """Label map (0 = background, ``c`` = foreground index ``c - 1``) of
+    :func:`cams_to_seg_logits`: ``(..., C, H, W)`` -> ``(..., H, W)``
+    int64."""
+    mask = cams_to_seg_logits(cams, bg_threshold).argmax(dim=-3)
     if ignore is not None:
         mask[ignore] = 255
     return mask
@@ -69,11 +90,18 @@ def aggregate_cams(maps, mode: str = 'sum') -> Tensor:
     return stacked.sum(0) if mode == 'sum' else stacked.mean(0)
 
 
-def background_from_cams(cams: Tensor, alpha: float = 1.0) -> Tensor:
+def background_from_cams(cams: CAMs, alpha: float = 1.0) -> CAMs:
     """The background score ``(1 - max_c M'_c)^alpha`` (psa / SEAM).
 
     Args:
-        cams: ``(C, H, W)`` or ``(N, C, H, W)`` normalised CAMs in [0, 1].
+        cams: ``(..., C, H, W)`` normalised CAMs in [0, 1] (Tensor or numpy
+            array). The maximum is ``torch.max`` (its gradient goes to one
+            channel), so FSL's gating input (alpha 1) can use it too.
     """
-    peak = cams.amax(dim=-3, keepdim=True)
-    return (1 - peak).clamp(min=0).pow(alpha)
+    if isinstance(cams, np.ndarray):
+        peak = cams.max(axis=-3, keepdims=True)
+        bg = 1 - peak
+        return bg if alpha == 1 else np.power(np.maximum(bg, 0), alpha)
+    peak = cams.max(dim=-3, keepdim=True)[0]
+    bg = 1 - peak
+    return bg if alpha == 1 else bg.clamp(min=0).pow(alpha)

@@ -1,6 +1,6 @@
 import torch
 
-from mmwsss.models.utils import (cams_to_mask, cams_to_seg_logits,
+from mmwsss.functional import (cams_to_mask, cams_to_seg_logits,
                                  normalize_cams, restrict_cams)
 
 
@@ -45,7 +45,7 @@ def test_cams_to_mask_threshold_rule():
 
 
 def test_aggregate_cams():
-    from mmwsss.models.utils import aggregate_cams
+    from mmwsss.functional import aggregate_cams
     a, b = torch.ones(1, 1, 2, 2), 3 * torch.ones(1, 1, 2, 2)
     assert torch.all(aggregate_cams([a, b], 'sum') == 4)
     assert torch.all(aggregate_cams([a, b], 'mean') == 2)
@@ -55,7 +55,7 @@ def test_aggregate_cams():
 
 
 def test_background_from_cams_hand_values():
-    from mmwsss.models.utils import background_from_cams
+    from mmwsss.functional import background_from_cams
     cams = torch.tensor([[[0.5, 0.0]], [[0.2, 0.0]]])  # (C=2, 1, 2)
     bg = background_from_cams(cams, alpha=2)
     assert torch.allclose(bg, torch.tensor([[[0.25, 1.0]]]))

@@ -4,7 +4,7 @@ import math
 import pytest
 import torch
 
-from mmwsss.models.utils.single_stage_ops import (balanced_ce_weights,
+from mmwsss.functional.single_stage_ops import (balanced_ce_weights,
                                                   balanced_mask_ce,
                                                   focal_mask_penalty,
                                                   masks_with_background, ngwp,

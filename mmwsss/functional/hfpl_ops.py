@@ -13,6 +13,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from .cam_ops import background_from_cams
+
 
 def isl_sampling_probs(cams: Tensor, eps: float = 1e-5) -> Tensor:
     """``p_c(x) ∝ sigmoid(s_c(x)) + eps`` over the CAM grid (no gradient).
@@ -70,7 +72,7 @@ def gating_input(cams: Tensor, labels: Tensor, eps: float = 1e-5) -> Tensor:
     r = F.relu(cams)
     r = r / (r.flatten(2).max(-1)[0][..., None, None] + eps)
     r = r * labels.to(r.dtype)[..., None, None]
-    bg = 1 - r.max(1, keepdim=True)[0]
+    bg = background_from_cams(r)
     return torch.cat([bg, r], 1)
 
 

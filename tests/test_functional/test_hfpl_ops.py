@@ -3,7 +3,7 @@ import math
 
 import torch
 
-from mmwsss.models.losses.hfpl_ops import (expected_isl,
+from mmwsss.functional.hfpl_ops import (expected_isl,
                                            feature_similarity_loss,
                                            feature_similarity_loss_dense,
                                            fsl_pair_weight,
