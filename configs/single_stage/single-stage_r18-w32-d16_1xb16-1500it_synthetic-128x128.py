@@ -29,11 +29,13 @@ model = dict(
         dilations=(1, 6, 12, 18), dropout_ratio=0.1, num_classes=11,
         norm_cfg=norm_cfg, align_corners=False, psi=0.3, use_sg=True),
     loss_cls=dict(type='mmpretrain.CrossEntropyLoss', use_sigmoid=True),
-    train_cfg=dict(focal_p=3.0, focal_lambda=0.01, eps=1.0, bg_cutoff=0.7,
-                   fg_cutoff=0.6, cutoff_floor=0.2, pamr_iters=10,
-                   pamr_dilations=(1, 2, 4, 8, 12, 24)),
-    test_cfg=dict(scales=(1.0, ), flip=False, bg_power=3.0, restrict='pred',
-                  score_thr=0.1, use_pamr=False))
+    # train_cfg: the paper's constants are SingleStageSegmentor's defaults
+    # (focal p 3, lambda 0.01, nGWP eps 1, cut-offs 0.7 / 0.6 / 0.2, PAMR
+    # 10 iterations at dilations 1-24); set a key here to change it
+    train_cfg=dict(),
+    # test_cfg defaults: single scale, no flip, background^3, classes with
+    # sigmoid(score) > 0.1, no PAMR, no CRF
+    test_cfg=dict())
 custom_hooks = [
     dict(type='NumClassCheckHook'),
     dict(type='SegLossWarmupHook', warmup_iters=375),

@@ -17,6 +17,8 @@ from mmwsss.evaluation.boundary_f import (boundary_counts,
                                           boundary_f_from_counts)
 from mmwsss.evaluation.functional import confusion_areas, iou_from_areas
 from mmwsss.functional.cam_ops import cams_to_seg_logits
+from mmwsss.models.refiners import (CAMTransform, LabelGenerator,
+                                    ScoreRefiner, check_kind)
 from mmwsss.utils.cam_io import load_cam_file
 from mmwsss.utils.io import (check_run_settings, is_complete,
                              read_label_png, save_png)
@@ -32,6 +34,8 @@ def pseudo_label_from_cams(cams: np.ndarray,
                            generator=None) -> np.ndarray:
     """A pseudo-label (VOC ids, ``HxW`` uint8) from the stored CAMs.
 
+    The three refiner kinds are :mod:`mmwsss.models.refiners.base`'s; a
+    refiner in the wrong argument is a TypeError naming it.
     With a ``generator`` (e.g. :class:`~mmwsss.models.PPMG`), the label is
     ``generator(img, cams, keys)`` and the rest below does not apply.
     Otherwise each of ``cam_transforms`` (e.g. :class:`~mmwsss.models.CVS`)
@@ -48,6 +52,12 @@ def pseudo_label_from_cams(cams: np.ndarray,
         img: ``HxWx3`` uint8 RGB, needed by refiners.
     """
     keys = np.asarray(keys, np.int64).reshape(-1)
+    for i, r in enumerate(refiners):
+        check_kind(r, ScoreRefiner, f'refiners[{i}]')
+    for i, t in enumerate(cam_transforms):
+        check_kind(t, CAMTransform, f'cam_transforms[{i}]')
+    if generator is not None:
+        check_kind(generator, LabelGenerator, 'generator')
     if cams.shape[0] == 0:
         shape = cams.shape[1:] if cams.ndim == 3 else img.shape[:2]
         return np.zeros(shape, np.uint8)

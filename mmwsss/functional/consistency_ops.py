@@ -198,4 +198,3 @@ def invert_view(tile_cams: Tensor, view: ViewParams,
         cams = F.interpolate(cams, size=size, mode='bilinear',
                              align_corners=False)
     return cams.flip(-1) if view.flip else cams
-

@@ -13,8 +13,18 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+# The paper's constants: the defaults of the functions below and of
+# SingleStageSegmentor's train_cfg (configs state only what differs).
+NGWP_EPS = 1.0        # eq. 4, nGWP denominator
+FOCAL_P = 3.0         # eq. 5, focal mask penalty exponent
+FOCAL_LAMBDA = 0.01   # eq. 5, its weight
+BG_LOGIT = 1.0        # eq. 3, constant background logit
+BG_CUTOFF = 0.7       # §3.3, pseudo-GT: background cut-off x peak
+FG_CUTOFF = 0.6       # §3.3, foreground cut-off x peak
+CUTOFF_FLOOR = 0.2    # §3.3, floor of the cut-offs
 
-def masks_with_background(logits: Tensor, bg_logit: float = 1.0) -> Tuple[
+
+def masks_with_background(logits: Tensor, bg_logit: float = BG_LOGIT) -> Tuple[
         Tensor, Tensor]:
     """Prepend the constant background logit and take the softmax (eq. 3).
 
@@ -30,7 +40,7 @@ def masks_with_background(logits: Tensor, bg_logit: float = 1.0) -> Tuple[
     return y, F.softmax(y, dim=1)
 
 
-def ngwp(y: Tensor, m: Tensor, eps: float = 1.0) -> Tensor:
+def ngwp(y: Tensor, m: Tensor, eps: float = NGWP_EPS) -> Tensor:
     """nGWP score per class (eq. 4): ``sum_x m y / (eps + sum_x m)``.
 
     With ``eps = 1`` a class whose mask vanishes (``sum m -> 0``) gets the
@@ -43,8 +53,8 @@ def ngwp(y: Tensor, m: Tensor, eps: float = 1.0) -> Tensor:
     return (m * y).flatten(2).sum(-1) / (eps + m.flatten(2).sum(-1))
 
 
-def focal_mask_penalty(m: Tensor, p: float = 3.0,
-                       lam: float = 0.01) -> Tensor:
+def focal_mask_penalty(m: Tensor, p: float = FOCAL_P,
+                       lam: float = FOCAL_LAMBDA) -> Tensor:
     """Focal mask penalty (eq. 5): ``(1 - mbar)^p * log(lam + mbar)`` with
     ``mbar`` the mean mask of a class. Large negative for a tiny mask,
     vanishing for a mask covering the image.
@@ -56,8 +66,9 @@ def focal_mask_penalty(m: Tensor, p: float = 3.0,
     return (1 - mbar).pow(p) * torch.log(lam + mbar)
 
 
-def single_stage_scores(logits: Tensor, eps: float = 1.0, p: float = 3.0,
-                        lam: float = 0.01, bg_logit: float = 1.0
+def single_stage_scores(logits: Tensor, eps: float = NGWP_EPS,
+                        p: float = FOCAL_P, lam: float = FOCAL_LAMBDA,
+                        bg_logit: float = BG_LOGIT
                         ) -> Tuple[Tensor, Tensor]:
     """Foreground class scores ``nGWP + focal penalty`` and the masks.
 
@@ -70,8 +81,9 @@ def single_stage_scores(logits: Tensor, eps: float = 1.0, p: float = 3.0,
     return scores[:, 1:], m
 
 
-def pseudo_gt_from_masks(masks: Tensor, bg_cutoff: float = 0.7,
-                         fg_cutoff: float = 0.6, floor: float = 0.2,
+def pseudo_gt_from_masks(masks: Tensor, bg_cutoff: float = BG_CUTOFF,
+                         fg_cutoff: float = FG_CUTOFF,
+                         floor: float = CUTOFF_FLOOR,
                          ignore_index: int = 255) -> Tensor:
     """Pseudo ground truth from masks (§3.3, eq. 21-22).
 

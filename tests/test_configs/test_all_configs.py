@@ -32,7 +32,8 @@ def test_config_works_with_mmseg_clients(path):
     assert 'tta_pipeline' in cfg and 'tta_model' in cfg
     assert isinstance(cfg.test_evaluator, dict), \
         "mmseg's test.py --out needs one evaluator dict (MetricList)"
-    if cfg.model.type in ('CAMClassifier', 'SingleStageSegmentor'):
+    if cfg.model.type in ('CAMClassifier', 'MultiCropCAMClassifier',
+                          'SingleStageSegmentor'):
         assert cfg.tta_model.type == 'WSSSTTAModel'
         pack = cfg.tta_pipeline[-1].transforms[-1][0].type
         assert pack == 'PackWSSSInputs'

@@ -9,10 +9,12 @@ from mmengine.logging import MessageHub
 from mmseg.registry import MODELS
 from torch import Tensor
 
+from mmwsss.functional.consistency_ops import (apply_view, check_scale_range,
+                                               invert_view, parse_grid,
+                                               ramp_weight,
+                                               reconstruction_loss,
+                                               sample_view)
 from .cls_loss import multilabel_cls_loss
-from mmwsss.functional.consistency_ops import (apply_view, check_scale_range, invert_view,
-                              parse_grid, ramp_weight, reconstruction_loss,
-                              sample_view)
 
 
 def current_iter() -> Optional[int]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 from mmseg.registry import MODELS
 
+from .base import CAMTransform
+
 
 def coefficient_of_variation(cam: np.ndarray, t: float = 0.05,
                              s: float = 0.3, eps: float = 1e-8) -> float:
@@ -51,7 +53,7 @@ def cov_smoothing(cams: np.ndarray, t: float = 0.05,
 
 
 @MODELS.register_module()
-class CVS:
+class CVS(CAMTransform):
     """A registered CAM transform: ``cvs(cams) -> cams`` (see
     :func:`cov_smoothing`).
 

@@ -7,6 +7,8 @@ from typing import Dict, Optional
 import numpy as np
 from mmseg.registry import MODELS
 
+from .base import ScoreRefiner
+
 #: Settings used in the literature.
 CRF_PRESETS: Dict[str, dict] = {
     # psa (Ahn & Kwak 2018), SEAM, IRN: crf_inference()
@@ -66,7 +68,7 @@ def dense_crf(img: np.ndarray,
 
 
 @MODELS.register_module()
-class DenseCRF:
+class DenseCRF(ScoreRefiner):
     """A registered dense-CRF refiner: ``refiner(img, probs) -> probs``.
 
     Args:

@@ -17,14 +17,22 @@ from __future__ import annotations
 
 from typing import List, Sequence
 
+import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmseg.registry import MODELS
 from torch import Tensor
 
+from .base import ScoreRefiner
+
 _OFFSETS = [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0),
             (1, 1)]
+
+#: The paper's PAMR settings (§3.2): 3x3 kernels at these dilations, 10
+#: iterations; the defaults everywhere (functions, refiner, single-stage).
+PAMR_DILATIONS = (1, 2, 4, 8, 12, 24)
+PAMR_ITERS = 10
 
 
 def _taps(x: Tensor, dilations: Sequence[int],
@@ -44,7 +52,7 @@ def _taps(x: Tensor, dilations: Sequence[int],
 
 
 def pamr_affinity(image: Tensor,
-                  dilations: Sequence[int] = (1, 2, 4, 8, 12, 24)
+                  dilations: Sequence[int] = PAMR_DILATIONS
                   ) -> Tensor:
     """Neighbour weights ``(N, P, H, W)`` (softmax over the ``P`` =
     8 x len(dilations) neighbours) of eq. 7-8.
@@ -65,8 +73,8 @@ def pamr_affinity(image: Tensor,
 @torch.no_grad()
 def pamr(image: Tensor,
          masks: Tensor,
-         num_iter: int = 10,
-         dilations: Sequence[int] = (1, 2, 4, 8, 12, 24)) -> Tensor:
+         num_iter: int = PAMR_ITERS,
+         dilations: Sequence[int] = PAMR_DILATIONS) -> Tensor:
     """Refine ``masks`` (``(N, C, h, w)``) with the image's local affinities.
 
     The masks are resized (bilinear) to the image size first; pass the image
@@ -108,7 +116,7 @@ def pamr(image: Tensor,
 
 
 @MODELS.register_module()
-class PAMR(nn.Module):
+class PAMR(nn.Module, ScoreRefiner):
     """Registered PAMR refiner (see :func:`pamr`); parameter-free.
 
     ``PAMR()(image, masks)`` works on tensors of any device. It is also
@@ -121,15 +129,14 @@ class PAMR(nn.Module):
         dilations: Kernel dilations (paper: 1, 2, 4, 8, 12, 24).
     """
 
-    def __init__(self, num_iter: int = 10,
-                 dilations: Sequence[int] = (1, 2, 4, 8, 12, 24)) -> None:
+    def __init__(self, num_iter: int = PAMR_ITERS,
+                 dilations: Sequence[int] = PAMR_DILATIONS) -> None:
         super().__init__()
         self.num_iter = num_iter
         self.dilations = tuple(dilations)
 
     def forward(self, image, masks):
         if not isinstance(image, Tensor):  # numpy refiner interface
-            import numpy as np
             img = torch.from_numpy(np.ascontiguousarray(image)).float()
             img = img.permute(2, 0, 1)[None]
             probs = torch.from_numpy(np.asarray(masks, np.float32))[None]

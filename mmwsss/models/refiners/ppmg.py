@@ -14,6 +14,7 @@ from typing import Optional, Sequence
 import numpy as np
 from mmseg.registry import MODELS
 
+from .base import LabelGenerator
 from .cvs import cov_smoothing
 from .dense_crf import CRF_PRESETS, dense_crf
 
@@ -89,7 +90,7 @@ def ppmg_label(img: np.ndarray,
 
 
 @MODELS.register_module()
-class PPMG:
+class PPMG(LabelGenerator):
     """Registered PPMG pseudo-label generator:
     ``ppmg(img, cams, keys) -> label ids``.
 

@@ -13,13 +13,14 @@ from mmseg.structures import SegDataSample
 from mmseg.utils import OptConfigType, OptMultiConfig, OptSampleList
 from torch import Tensor
 
+from mmwsss.functional.single_stage_ops import (
+    BG_CUTOFF, CUTOFF_FLOOR, FG_CUTOFF, FOCAL_LAMBDA, FOCAL_P, NGWP_EPS,
+    balanced_mask_ce, pseudo_gt_from_masks, single_stage_scores)
 from mmwsss.structures import (check_restrict, classes_to_keep,
                                stack_img_labels)
 from ..losses.cls_loss import loss_key, multilabel_cls_loss
-from ..refiners.pamr import pamr
+from ..refiners.pamr import PAMR_DILATIONS, PAMR_ITERS, pamr
 from ..utils.tta import multi_scale_flip
-from mmwsss.functional.single_stage_ops import (balanced_mask_ce, pseudo_gt_from_masks,
-                                      single_stage_scores)
 from .scored_predict import ScoredPredictMixin, build_backbone, raw_images
 
 
@@ -97,9 +98,10 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
             [MODELS.build(c) for c in (cam_losses or [])])
         self.align_corners = False
         self.train_cfg = dict(
-            focal_p=3.0, focal_lambda=0.01, eps=1.0, bg_cutoff=0.7,
-            fg_cutoff=0.6, cutoff_floor=0.2, pamr_iters=10,
-            pamr_dilations=(1, 2, 4, 8, 12, 24), seg_loss_weight=1.0)
+            focal_p=FOCAL_P, focal_lambda=FOCAL_LAMBDA, eps=NGWP_EPS,
+            bg_cutoff=BG_CUTOFF, fg_cutoff=FG_CUTOFF,
+            cutoff_floor=CUTOFF_FLOOR, pamr_iters=PAMR_ITERS,
+            pamr_dilations=PAMR_DILATIONS, seg_loss_weight=1.0)
         self.train_cfg.update(train_cfg or {})
         self.test_cfg = dict(scales=(1.0, ), flip=False, bg_power=3.0,
                              restrict='pred', score_thr=0.1, use_pamr=False,
