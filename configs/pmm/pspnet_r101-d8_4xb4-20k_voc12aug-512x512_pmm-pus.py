@@ -15,7 +15,11 @@ train_dataloader = dict(
         data_prefix=dict(img_path='JPEGImages', seg_map_path=pseudo_label_dir),
         ann_file='ImageSets/Segmentation/train_aug.txt',
         pipeline={{_base_.train_pipeline}}))
-pus = dict(_delete_=True, type='PUSLoss', beta=0.5, kappa=0.5, mode='clamp')
+# off_from_round=1: PUS is off once CyclicPseudoMaskHook has re-labelled
+# the training split (the paper uses PUS in the first round only); without
+# the hook it never turns off
+pus = dict(_delete_=True, type='PUSLoss', beta=0.5, kappa=0.5, mode='clamp',
+           off_from_round=1)
 model = dict(
     decode_head=dict(loss_decode=dict(
         **pus, loss_cfg=dict(type='CrossEntropyLoss', use_sigmoid=False,

@@ -16,6 +16,5 @@ param_scheduler = [
 ]
 custom_hooks = [
     dict(type='CyclicPseudoMaskHook', rounds=[round_iters],
-         scales=(0.75, 1.0, 1.25), flip=True, crf=None, disable_pus=True,
-         restart_lr=True),
+         scales=(0.75, 1.0, 1.25), flip=True, crf=None, restart_lr=True),
 ]

@@ -92,7 +92,7 @@ def main():
         with stage(f'2 single-stage {title}: {what}'):
             cfg.model.decode_head.use_sg = use_sg
             if args.iters:
-                cfg.custom_hooks[-1].warmup_iters = args.iters // 4
+                cfg.model.train_cfg.warmup_iters = args.iters // 4
             runner, capture = train_or_load(cfg)
             base = dict(scales=(1.0, ), flip=False, use_pamr=False)
             rows.append((title, 'confidence > 0.1', 'no', evaluate(

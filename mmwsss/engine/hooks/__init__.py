@@ -1,9 +1,8 @@
 from .cyclic_pseudo_mask_hook import (CyclicPseudoMaskHook, leaf_datasets,
                                       redirect_seg_maps)
 from .num_class_check_hook import NumClassCheckHook, check_num_classes
-from .seg_loss_warmup_hook import SegLossWarmupHook
 
 __all__ = [
     'NumClassCheckHook', 'check_num_classes', 'CyclicPseudoMaskHook',
-    'leaf_datasets', 'redirect_seg_maps', 'SegLossWarmupHook'
+    'leaf_datasets', 'redirect_seg_maps'
 ]

@@ -10,6 +10,10 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmseg.registry import HOOKS
 
+from mmwsss.apis.predict_masks import predict_pseudo_masks, relabel_items
+from mmwsss.utils.runtime_info import PSEUDO_MASK_ROUND, publish_runtime_info
+from ..mmengine_internals import reserialize, restart_train_loader
+
 
 def leaf_datasets(dataset) -> List:
     """The datasets under mmengine's wrappers (Concat/Repeat/ClassBalanced)."""
@@ -31,9 +35,7 @@ def redirect_seg_maps(dataset, targets: List[str]) -> None:
         info.pop('sample_idx', None)
         info['seg_map_path'] = target
     dataset.data_list = infos
-    if getattr(dataset, 'serialize_data', False):
-        dataset.data_bytes, dataset.data_address = dataset._serialize_data()
-        dataset.data_list.clear()
+    reserialize(dataset)
 
 
 @HOOKS.register_module()
@@ -51,9 +53,11 @@ class CyclicPseudoMaskHook(Hook):
     no worker ever reads a half-written mask (persistent workers are shut
     down and respawned with the new paths).
 
-    The paper runs one cycle on VOC and uses PUS only in the first round:
-    ``disable_pus`` turns every :class:`~mmwsss.models.PUSLoss` off after
-    the switch. ``restart_lr`` resets the learning rate to its initial value
+    After the switch of round ``k`` the hook publishes
+    ``pseudo_mask_round = k`` in the message hub
+    (:mod:`mmwsss.utils.runtime_info`): the paper runs one cycle on VOC and
+    uses PUS only in the first round, which is
+    ``PUSLoss(off_from_round=1)``. ``restart_lr`` resets the learning rate to its initial value
     so that a second scheduler (``begin=rounds[0]``) anneals again; the
     weights are kept (to retrain from scratch instead, run
     ``tools/predict_pseudo_labels.py`` and a new training, see
@@ -75,7 +79,6 @@ class CyclicPseudoMaskHook(Hook):
                  scales: Sequence[float] = (1.0, ),
                  flip: bool = True,
                  crf: Optional[dict] = None,
-                 disable_pus: bool = True,
                  restart_lr: bool = True) -> None:
         rounds = sorted(int(r) for r in rounds)
         if not rounds or rounds[0] < 1:
@@ -86,7 +89,6 @@ class CyclicPseudoMaskHook(Hook):
         self.scales = tuple(scales)
         self.flip = flip
         self.crf = crf
-        self.disable_pus = disable_pus
         self.restart_lr = restart_lr
 
     def round_dir(self, runner, k: int) -> str:
@@ -105,8 +107,6 @@ class CyclicPseudoMaskHook(Hook):
                         restart_lr=self.restart_lr)
 
     def _cycle(self, runner, k: int, restart_lr: bool) -> None:
-        from mmwsss.apis.predict_masks import (predict_pseudo_masks,
-                                               relabel_items)
         loop = runner.train_loop
         dataset = loop.dataloader.dataset
         out = self.round_dir(runner, k)
@@ -131,12 +131,8 @@ class CyclicPseudoMaskHook(Hook):
         barrier()
         for ds, leaf in zip(leaves, per_leaf):
             redirect_seg_maps(ds, [it['out_path'] for it in leaf])
-        self._restart_loader(loop)
-        if self.disable_pus:
-            from mmwsss.models.losses import PUSLoss
-            for m in model.modules():
-                if isinstance(m, PUSLoss):
-                    m.enabled = False
+        restart_train_loader(loop)
+        publish_runtime_info(PSEUDO_MASK_ROUND, k + 1)
         if restart_lr:
             wrappers = runner.optim_wrapper.values() if hasattr(
                 runner.optim_wrapper, 'values') else [runner.optim_wrapper]
@@ -147,25 +143,4 @@ class CyclicPseudoMaskHook(Hook):
         runner.logger.info(
             f'cyclic pseudo-masks round {k + 1}: {written} masks written by '
             f'rank {rank} in {time.time() - start:.1f} s; training now reads '
-            f'{out}' + ('; PUS disabled' if self.disable_pus else ''))
-
-    @staticmethod
-    def _restart_loader(loop) -> None:
-        """Drop the (possibly persistent) workers holding the old paths."""
-        loader = loop.dataloader
-        old = getattr(loader, '_iterator', None)
-        if old is not None:
-            loader._iterator = None
-            shutdown = getattr(old, '_shutdown_workers', None)
-            if shutdown is not None:
-                shutdown()
-        # mmengine's InfiniteSampler iterates one shared generator; closing
-        # the old iterator closes it too, so give the sampler a fresh one
-        sampler = getattr(loader, 'sampler', None)
-        batch_sampler = getattr(loader, 'batch_sampler', None)
-        for smp in (sampler, getattr(batch_sampler, 'sampler', None)):
-            if smp is not None and hasattr(smp, '_indices_of_rank'):
-                smp.indices = smp._indices_of_rank()
-        if hasattr(loop, 'dataloader_iterator'):
-            from mmengine.runner.loops import _InfiniteDataloaderIterator
-            loop.dataloader_iterator = _InfiniteDataloaderIterator(loader)
+            f'{out}')

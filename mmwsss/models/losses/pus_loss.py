@@ -17,9 +17,12 @@ from __future__ import annotations
 from typing import Optional, Tuple
 
 import torch.nn as nn
+from mmengine.logging import print_log
 from mmseg.models.losses.utils import weight_reduce_loss
 from mmseg.registry import MODELS
 from torch import Tensor
+
+from mmwsss.utils.runtime_info import PSEUDO_MASK_ROUND, get_runtime_info
 
 PUS_MODES = ('clamp', 'pow', 'ignore')
 
@@ -72,9 +75,12 @@ class PUSLoss(nn.Module):
     Args:
         loss_cfg: The wrapped loss; it must accept ``reduction_override``.
         beta, kappa, mode: See :func:`pretended_underfitting`.
-        enabled: Turn PUS off without changing the config's loss (e.g. in
-            the second cyclic round, see :class:`~mmwsss.engine.
-            CyclicPseudoMaskHook`); the loss is then exactly the inner one.
+        enabled: Turn PUS off without changing the config's loss; the loss
+            is then exactly the inner one.
+        off_from_round: PUS is off once this many pseudo-mask rounds of
+            :class:`~mmwsss.engine.CyclicPseudoMaskHook` are done (read
+            from the message hub, :mod:`mmwsss.utils.runtime_info`); the
+            paper uses PUS only in the first round: ``1``. None: never.
 
     Attributes:
         last_active (bool): Whether the gate was open at the last call.
@@ -86,7 +92,8 @@ class PUSLoss(nn.Module):
                  beta: float = 0.5,
                  kappa: float = 0.5,
                  mode: str = 'clamp',
-                 enabled: bool = True) -> None:
+                 enabled: bool = True,
+                 off_from_round: Optional[int] = None) -> None:
         super().__init__()
         if mode not in PUS_MODES:
             raise ValueError(
@@ -105,7 +112,24 @@ class PUSLoss(nn.Module):
         self.kappa = kappa
         self.mode = mode
         self.enabled = enabled
+        self.off_from_round = off_from_round
+        self._off_logged = False
         self.last_active = False
+
+    @property
+    def active(self) -> bool:
+        """PUS applies now: ``enabled`` and, with ``off_from_round``,
+        fewer pseudo-mask rounds done than that."""
+        if not self.enabled:
+            return False
+        if self.off_from_round is None:
+            return True
+        on = get_runtime_info(PSEUDO_MASK_ROUND, 0) < self.off_from_round
+        if not on and not self._off_logged:
+            print_log(f'PUSLoss off from pseudo-mask round '
+                      f'{self.off_from_round}', logger='current')
+            self._off_logged = True
+        return on
 
     @property
     def loss_name(self) -> str:
@@ -122,7 +146,7 @@ class PUSLoss(nn.Module):
         pixel = self.loss(cls_score, label, None, reduction_override='none',
                           ignore_index=ignore_index, **kwargs)
         self.last_active = False
-        if self.enabled:
+        if self.active:
             pixel, self.last_active = pretended_underfitting(
                 pixel, self.beta, self.kappa, self.mode)
         reduction = reduction_override or getattr(self.loss, 'reduction',
@@ -150,4 +174,5 @@ class PUSLoss(nn.Module):
 
     def extra_repr(self) -> str:
         return (f'beta={self.beta}, kappa={self.kappa}, mode={self.mode!r}, '
-                f'enabled={self.enabled}')
+                f'enabled={self.enabled}, '
+                f'off_from_round={self.off_from_round}')

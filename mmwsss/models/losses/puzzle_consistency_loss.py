@@ -5,7 +5,6 @@ import random
 from typing import Callable, Dict, Optional, Sequence, Tuple
 
 import torch.nn as nn
-from mmengine.logging import MessageHub
 from mmseg.registry import MODELS
 from torch import Tensor
 
@@ -14,17 +13,8 @@ from mmwsss.functional.consistency_ops import (apply_view, check_scale_range,
                                                ramp_weight,
                                                reconstruction_loss,
                                                sample_view)
+from mmwsss.utils.runtime_info import current_iter
 from .cls_loss import multilabel_cls_loss
-
-
-def current_iter() -> Optional[int]:
-    """The runner's iteration from mmengine's message hub (set by the
-    default ``RuntimeInfoHook``), or None outside a Runner."""
-    try:
-        hub = MessageHub.get_current_instance()
-    except Exception:  # pragma: no cover - no hub at all
-        return None
-    return hub.get_info('iter')
 
 
 @MODELS.register_module()

@@ -6,6 +6,7 @@ from typing import Dict, List, Optional, Tuple
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from mmengine.logging import print_log
 from mmseg.models.segmentors import BaseSegmentor
 from mmseg.models.utils import resize
 from mmseg.registry import MODELS
@@ -18,6 +19,7 @@ from mmwsss.functional.single_stage_ops import (
     balanced_mask_ce, pseudo_gt_from_masks, single_stage_scores)
 from mmwsss.structures import (check_restrict, classes_to_keep,
                                stack_img_labels)
+from mmwsss.utils.runtime_info import current_iter
 from ..losses.cls_loss import loss_key, multilabel_cls_loss
 from ..refiners.pamr import PAMR_DILATIONS, PAMR_ITERS, pamr
 from ..utils.tta import multi_scale_flip
@@ -34,9 +36,9 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
        constant background logit, softmax masks ``m`` (eq. 3);
     2. class scores nGWP + focal mask penalty (eq. 4-5) and a multi-label
        soft-margin loss against the image labels;
-    3. unless in the classification-only warm-up
-       (:class:`~mmwsss.engine.SegLossWarmupHook` sets
-       ``seg_loss_enabled``): PAMR on the detached masks with the
+    3. unless in the classification-only warm-up (the first
+       ``train_cfg.warmup_iters`` iterations, read from mmengine's message
+       hub, see :mod:`mmwsss.utils.runtime_info`): PAMR on the detached masks with the
        de-normalised image resized to the mask size, upsampled to the input
        size, absent classes zeroed; pseudo-GT by the 0.7/0.6 cut-offs
        floored at 0.2; class-balanced CE of the logits (eq. 21-23);
@@ -69,7 +71,9 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
         train_cfg: ``focal_p`` (3), ``focal_lambda`` (0.01), ``eps`` (1),
             ``bg_cutoff`` (0.7), ``fg_cutoff`` (0.6), ``cutoff_floor``
             (0.2), ``pamr_iters`` (10), ``pamr_dilations``
-            (1, 2, 4, 8, 12, 24), ``seg_loss_weight`` (1).
+            (1, 2, 4, 8, 12, 24), ``seg_loss_weight`` (1),
+            ``warmup_iters`` (0: classification-only iterations; the
+            paper's 5 of 20 epochs are a quarter of the schedule).
         test_cfg: ``scales`` ((1.0,)), ``flip`` (False), ``bg_power`` (3),
             ``restrict`` ('pred'), ``score_thr`` (0.1), ``use_pamr``
             (False), ``crf`` (None, or e.g. ``dict(type='DenseCRF',
@@ -101,15 +105,33 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
             focal_p=FOCAL_P, focal_lambda=FOCAL_LAMBDA, eps=NGWP_EPS,
             bg_cutoff=BG_CUTOFF, fg_cutoff=FG_CUTOFF,
             cutoff_floor=CUTOFF_FLOOR, pamr_iters=PAMR_ITERS,
-            pamr_dilations=PAMR_DILATIONS, seg_loss_weight=1.0)
+            pamr_dilations=PAMR_DILATIONS, seg_loss_weight=1.0,
+            warmup_iters=0)
         self.train_cfg.update(train_cfg or {})
         self.test_cfg = dict(scales=(1.0, ), flip=False, bg_power=3.0,
                              restrict='pred', score_thr=0.1, use_pamr=False,
                              crf=None)
         self.test_cfg.update(test_cfg or {})
         check_restrict(self.test_cfg['restrict'])
-        #: switched by SegLossWarmupHook (classification-only warm-up)
-        self.seg_loss_enabled = True
+        if self.train_cfg['warmup_iters'] < 0:
+            raise ValueError('train_cfg.warmup_iters must be >= 0, got '
+                             f'{self.train_cfg["warmup_iters"]}')
+        self._seg_loss_override: Optional[bool] = None
+
+    @property
+    def seg_loss_enabled(self) -> bool:
+        """Whether :meth:`loss` adds the segmentation loss now: after
+        ``train_cfg.warmup_iters`` iterations of the running Runner (always
+        outside a Runner), unless set by hand (``model.seg_loss_enabled =
+        False``; ``None`` returns to the schedule)."""
+        if self._seg_loss_override is not None:
+            return self._seg_loss_override
+        it = current_iter()
+        return it is None or it >= self.train_cfg['warmup_iters']
+
+    @seg_loss_enabled.setter
+    def seg_loss_enabled(self, value: Optional[bool]) -> None:
+        self._seg_loss_override = value
 
     @property
     def num_classes(self) -> int:
@@ -140,6 +162,10 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
         if not self.seg_loss_enabled:
             losses['loss_seg'] = logits.sum() * 0
             return losses
+        if current_iter() == self.train_cfg['warmup_iters'] > 0:
+            print_log(f'iteration {current_iter() + 1}: segmentation loss '
+                      f'enabled after {self.train_cfg["warmup_iters"]} '
+                      'classification-only iterations', logger='current')
         cfg = self.train_cfg
         with torch.no_grad():
             image = resize(raw_images(inputs, self.data_preprocessor),

@@ -85,7 +85,8 @@ def test_cycle_switches_masks_disables_pus_and_resumes(repo_root,
         gt = read_label_png(osp.join(tiny_synthetic, 'SegmentationClass', f))
         assert lab.shape == gt.shape and lab.max() <= 10  # no ignore
     assert re.search(r'round 1: %d masks written' % len(names), out)
-    assert 'PUS disabled' in out
+    # the hook publishes the round, PUSLoss(off_from_round=1) reads it
+    assert 'PUSLoss off from pseudo-mask round 1' in out
     # the lr restarts at the switch: iteration 3 runs at the initial lr
     lrs = {int(m.group(1)): float(m.group(2)) for m in re.finditer(
         r'Iter\(train\) \[(\d)/4\]\s+lr: ([\d.e+-]+)', out)}

@@ -122,3 +122,25 @@ def test_in_an_mmseg_decode_head(mmseg_scope):
     assert head.loss_decode.last_active is True
     # every pixel's CE is capped at kappa = 0.1
     assert 0 < losses['loss_ce'].item() <= 0.1 + 1e-6
+
+
+def test_off_from_round_reads_the_published_round():
+    """Schedule-dependent behaviour reads the message hub: PUS is on until
+    CyclicPseudoMaskHook publishes the round, then it is the inner loss."""
+    from mmengine.logging import MessageHub
+
+    from mmwsss.utils.runtime_info import (PSEUDO_MASK_ROUND,
+                                           publish_runtime_info)
+    MessageHub.get_instance('test_pus_round')      # a fresh current hub
+    torch.manual_seed(0)
+    logits = torch.randn(2, 4, 8, 8)
+    label = torch.randint(0, 4, (2, 8, 8))
+    pus = PUSLoss(beta=10.0, kappa=0.5, off_from_round=1)  # gate open
+    plain = PUSLoss(enabled=False)
+    assert pus.active
+    on = pus(logits, label)
+    assert pus.last_active and on.item() != plain(logits, label).item()
+    publish_runtime_info(PSEUDO_MASK_ROUND, 1)
+    assert not pus.active
+    assert torch.equal(pus(logits, label), plain(logits, label))
+    assert PUSLoss(off_from_round=2).active

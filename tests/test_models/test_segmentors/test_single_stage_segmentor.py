@@ -121,7 +121,7 @@ def test_inference_modes(repo_root):
 
 def test_train_tool_with_warmup(repo_root, tiny_synthetic, tmp_path):
     opts = tiny_train_options(tiny_synthetic, 4)
-    opts += ['custom_hooks.1.warmup_iters=2']
+    opts += ['model.train_cfg.warmup_iters=2']
     out = run_tool(repo_root, 'tools/train.py', CFG, '--work-dir',
                    str(tmp_path / 'work'), '--cfg-options', *opts)
     assert 'iteration 3: segmentation loss enabled after 2' in out
