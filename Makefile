@@ -14,7 +14,7 @@ $(STAMP): $(DEPS)
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(PY) tools/demo.py
+	$(PY) -m projects.cam_to_segmentation.run
 
 test: $(STAMP)
 	$(PY) -m pytest tests -q

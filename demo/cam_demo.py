@@ -26,7 +26,7 @@ from mmseg.apis import inference_model, init_model, show_result_pyplot
 
 import mmwsss  # noqa: F401  (configs import it too; explicit for scripts)
 from mmwsss.apis.visualize import cam_overlay_panel
-from mmwsss.models.utils.cam_ops import cams_to_seg_logits
+from mmwsss.functional.cam_ops import cams_to_seg_logits
 from mmwsss.utils.io import save_png
 
 

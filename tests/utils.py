@@ -6,10 +6,13 @@ import sys
 
 def run_tool(repo_root, *args, timeout=600, extra_path=None):
     """Run ``python *args`` in the repo root; assert it succeeds; return its
-    output. ``extra_path`` is added to ``PYTHONPATH`` (test-only modules)."""
-    path = repo_root if extra_path is None else os.pathsep.join(
-        [repo_root, str(extra_path)])
-    env = dict(os.environ, PYTHONPATH=path)
+    output. Tools and recipes import the installed ``mmwsss`` (nothing of
+    the checkout is put on the path); ``extra_path`` is the ``PYTHONPATH``
+    (test-only modules) if given."""
+    env = dict(os.environ)
+    env.pop('PYTHONPATH', None)
+    if extra_path is not None:
+        env['PYTHONPATH'] = str(extra_path)
     proc = subprocess.run([sys.executable, *args], cwd=repo_root, env=env,
                           capture_output=True, text=True, timeout=timeout)
     out = proc.stdout + proc.stderr

@@ -16,23 +16,21 @@ saved as a PNG beside the report.
 import argparse
 import json
 import os.path as osp
-import sys
 
 import numpy as np
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-import mmwsss  # noqa: E402,F401
-from mmengine.config import DictAction  # noqa: E402
+import mmwsss  # noqa: F401
+from mmengine.config import DictAction
 
-from mmwsss.apis.config_utils import (build_dataset, load_config,  # noqa: E402
+from mmwsss.apis.config_utils import (build_dataset, load_config,
                                       stage_items)
-from mmwsss.apis.pseudo_labels import (summarize_areas,  # noqa: E402
+from mmwsss.apis.pseudo_labels import (summarize_areas,
                                        summarize_contours)
-from mmwsss.evaluation.pseudo_label_eval import (  # noqa: E402
+from mmwsss.evaluation.pseudo_label_eval import (
     cam_dir_boundary_counts, eval_cam_dir, eval_label_dir,
     format_table, plot_sweep, sweep_summary)
-from mmwsss.utils.io import atomic_write  # noqa: E402
+from mmwsss.utils.io import atomic_write
 
 
 def parse_args():

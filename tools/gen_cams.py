@@ -15,15 +15,13 @@ test_cfg): files of another model are never reused (the run stops;
 import argparse
 import os
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-import mmwsss  # noqa: E402,F401
-from mmengine.config import DictAction  # noqa: E402
+import mmwsss  # noqa: F401
+from mmengine.config import DictAction
 
-from mmwsss.apis import generate_cams  # noqa: E402
-from mmwsss.apis.config_utils import (build_dataset, load_config,  # noqa: E402,E501
+from mmwsss.apis import generate_cams
+from mmwsss.apis.config_utils import (build_dataset, load_config,  # noqa: E501
                                       load_model, resolve_shard)
 
 

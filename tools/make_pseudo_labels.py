@@ -22,17 +22,15 @@ import argparse
 import json
 import os
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-import mmwsss  # noqa: E402,F401
-from mmengine.config import DictAction  # noqa: E402
+import mmwsss  # noqa: F401
+from mmengine.config import DictAction
 
-from mmwsss.apis import make_pseudo_labels  # noqa: E402
-from mmwsss.apis.config_utils import (build_dataset, load_config,  # noqa: E402
+from mmwsss.apis import make_pseudo_labels
+from mmwsss.apis.config_utils import (build_dataset, load_config,
                                       stage_items)
-from mmwsss.utils.io import atomic_write  # noqa: E402
+from mmwsss.utils.io import atomic_write
 
 
 def parse_args():

@@ -4,13 +4,10 @@
     python tools/make_synthetic_dataset.py data/syn_tiny --preset tiny
 """
 import argparse
-import os.path as osp
-import sys
 import time
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-from mmwsss.datasets.synthetic import (PRESETS, preset,  # noqa: E402
+from mmwsss.datasets.synthetic import (PRESETS, preset,
                                        write_synthetic_dataset)
 
 

@@ -18,16 +18,13 @@ are read: no mask of the split is used.
 """
 import argparse
 import os
-import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-import mmwsss  # noqa: E402,F401
-from mmengine.config import DictAction  # noqa: E402
+import mmwsss  # noqa: F401
+from mmengine.config import DictAction
 
-from mmwsss.apis import predict_pseudo_masks, relabel_items  # noqa: E402
-from mmwsss.apis.config_utils import (build_dataset, load_config,  # noqa: E402,E501
+from mmwsss.apis import predict_pseudo_masks, relabel_items
+from mmwsss.apis.config_utils import (build_dataset, load_config,  # noqa: E501
                                       load_model, resolve_shard)
 
 

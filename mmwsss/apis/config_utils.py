@@ -6,12 +6,15 @@ import os.path as osp
 from typing import List, Optional, Sequence, Tuple
 
 from mmengine.config import Config
+from mmengine.dist import get_dist_info, init_dist
+from mmengine.registry import init_default_scope
+from mmengine.runner import load_checkpoint
+from mmseg.registry import DATASETS, MODELS
 
 
 def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
     """Load a config, apply ``--cfg-options`` and set mmseg's default scope
     (so mmwsss and mmseg types build outside a Runner)."""
-    from mmengine.registry import init_default_scope
     cfg = Config.fromfile(path)
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
@@ -22,8 +25,6 @@ def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
 def load_model(cfg: Config, checkpoint: str, device: str = 'cpu'):
     """``cfg.model`` built from mmseg's registry with ``checkpoint`` loaded,
     on ``device``."""
-    from mmengine.runner import load_checkpoint
-    from mmseg.registry import MODELS
     model = MODELS.build(cfg.model)
     load_checkpoint(model, checkpoint, map_location='cpu')
     return model.to(device)
@@ -33,7 +34,6 @@ def resolve_shard(shard: str, launcher: str = 'none') -> Tuple[int, int]:
     """``(k, n)`` from ``--shard K/N``, or this rank of a distributed launch
     (``--launcher pytorch|slurm``, which also initialises it)."""
     if launcher != 'none':
-        from mmengine.dist import get_dist_info, init_dist
         init_dist(launcher)
         return get_dist_info()
     k, n = (int(v) for v in shard.split('/'))
@@ -46,7 +46,6 @@ def build_dataset(cfg: Config,
                   pipeline: Sequence[dict] = ()):
     """The dataset of ``cfg[loader]``, optionally with another image list
     (``split_file``, relative to ``data_root``) and pipeline."""
-    from mmseg.registry import DATASETS
     ds_cfg = cfg[loader].dataset.copy()
     if split_file:
         ds_cfg.ann_file = split_file

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import json
+import os
 import os.path as osp
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 from mmseg.registry import DATASETS
 
+from mmwsss.utils.io import is_complete, save_png
 from .base_wsss_dataset import BaseWSSSDataset
+from .labels_file import dump_labels_file
 
 COCO_CLASSES: Tuple[str, ...] = (
     'background', 'person', 'bicycle', 'car', 'motorcycle', 'airplane', 'bus',
@@ -160,12 +163,8 @@ def coco_instances_to_masks(instances_file: str,
     Returns:
         int: Number of images.
     """
-    import os
 
-    from pycocotools.coco import COCO
-
-    from mmwsss.utils.io import is_complete, save_png
-    from .labels_file import dump_labels_file
+    from pycocotools.coco import COCO  # optional: only this converter
 
     labels, cat_to_cls = load_coco_instances(instances_file, classes)
     coco = COCO(instances_file)

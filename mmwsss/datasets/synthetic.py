@@ -25,10 +25,17 @@ regenerated on its own and generation can run in parallel.
 from __future__ import annotations
 
 import dataclasses
+import json
+import os
+from multiprocessing import get_context
 from typing import Dict, List, Sequence, Tuple
 
 import cv2
 import numpy as np
+from mmengine.utils import ProgressBar
+
+from mmwsss.utils.io import atomic_write, is_complete, save_jpeg, save_png
+from .labels_file import dump_labels_file, load_labels_file
 
 #: Class names, VOC style: index 0 is the background.
 SYNTHETIC_CLASSES: Tuple[str, ...] = (
@@ -360,12 +367,6 @@ def write_synthetic_dataset(root: str,
     Returns:
         dict: The contents of ``meta.json``.
     """
-    import json
-    import os
-
-    from mmwsss.utils.io import atomic_write, is_complete
-    from .labels_file import dump_labels_file, load_labels_file
-
     meta = dict(generator='mmwsss.datasets.synthetic', version=2, seed=seed,
                 config=dataclasses.asdict(cfg), classes=SYNTHETIC_CLASSES)
     meta = json.loads(json.dumps(meta))
@@ -396,7 +397,6 @@ def write_synthetic_dataset(root: str,
     args = [(root, cfg, seed, s, i) for s, i in todo]
     if todo:
         if nproc > 1:
-            from multiprocessing import get_context
             with get_context('spawn').Pool(nproc) as pool:
                 results = _track(pool.imap(_write_one, args, chunksize=16),
                                  len(args), show_progress)
@@ -417,7 +417,6 @@ def write_synthetic_dataset(root: str,
 def _track(iterable, total: int, show_progress: bool) -> list:
     if not show_progress:
         return list(iterable)
-    from mmengine.utils import ProgressBar
     bar = ProgressBar(total)
     out = []
     for item in iterable:
@@ -427,9 +426,7 @@ def _track(iterable, total: int, show_progress: bool) -> list:
 
 
 def _write_one(args) -> Tuple[str, np.ndarray]:
-    import os
 
-    from mmwsss.utils.io import save_jpeg, save_png
     root, cfg, seed, split, index = args
     img, mask = generate_sample(cfg, split_seed(seed, split), index)
     name = sample_name(split, index)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 
 import torch
+import torch.distributed as dist
 
 
 def setup_cpu_distributed(cfg) -> bool:
@@ -20,7 +21,6 @@ def setup_cpu_distributed(cfg) -> bool:
     Returns:
         bool: Whether the CPU process group was set up here.
     """
-    import torch.distributed as dist
     if cfg.get('launcher', 'none') != 'pytorch' or torch.cuda.is_available():
         return False
     if 'RANK' not in os.environ:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import tempfile
 from typing import Iterator, Optional, Sequence
@@ -113,7 +114,6 @@ def check_run_settings(out_dir: str, settings: dict,
     fields that differ; ``'recompute'`` returns False (the caller rewrites
     everything) and records the new settings.
     """
-    import json
     if on_change not in ('error', 'recompute'):
         raise ValueError(f'on_change must be error or recompute, got '
                          f'{on_change!r}')

@@ -2,14 +2,15 @@
 pseudo-label J, F and J&F of CAM classifiers trained with and without the
 view-consistency losses.
 
-    python projects/consistency_cam/run.py [--ckpt NAME=CKPT ...]
+    python -m projects.consistency_cam.run [--ckpt NAME=CKPT ...]
         [--only NAME ...] [--work-dir DIR]
 
 1. the synthetic dataset (data/synthetic)
 2. one CAM classifier per variant (VARIANTS: GAP-BCE baseline, Puzzle-CAM
    with 2 x 2 tiles, Consistency-CAM with random tile grids + random
-   flip / rescale, and ablations: random grids alone, alpha 1), each trained in WORK_DIR/NAME (a finished run is only
-   tested) or given as ``--ckpt NAME=CKPT``; classification mAP on val
+   flip / rescale, and ablations: random grids alone, alpha 1), each
+   trained in WORK_DIR/NAME (a finished run is only tested) or given as
+   ``--ckpt NAME=CKPT``; classification mAP on val
 3. per variant: single-scale CAMs of the training split (GT image labels
    keep the classes), the background-threshold sweep (best J), the
    pseudo-labels at that threshold, their contour F and J&F; CAM overlays
@@ -19,16 +20,14 @@ Masks of the training split are read only to evaluate. Every stage reuses
 finished files, so a rerun continues.
 """
 import os.path as osp
-import sys
+
+from projects.common.cam_ablation import parse_ablation_args, run_cam_ablation
 
 HERE = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, HERE)
-
-import mmwsss  # noqa: E402,F401
-from mmwsss.apis.cam_ablation import (parse_ablation_args,  # noqa: E402
-                                      run_cam_ablation)
 
 CFG_DIR = osp.join(HERE, 'configs')
+# project-only ablation configs: projects/consistency_cam/configs
+PROJ = '../projects/consistency_cam/configs'
 STEM = 'cam_r18-w32-d16_1xb16-1500it_synthetic-128x128'
 VARIANTS = [  # (name, title, config)
     ('baseline', 'CAM (GAP-BCE)', f'cam/{STEM}.py'),
@@ -37,11 +36,11 @@ VARIANTS = [  # (name, title, config)
     ('consistency', '+ Consistency-CAM (random grids, flip, rescale)',
      f'consistency_cam/{STEM}_consistency.py'),
     ('random-grids', '+ random grids only (no flip / rescale)',
-     f'consistency_cam/{STEM}_random-grids.py'),
+     f'{PROJ}/{STEM}_random-grids.py'),
     ('puzzle-alpha1', '+ Puzzle-CAM, alpha 1',
-     f'consistency_cam/{STEM}_puzzle-alpha1.py'),
+     f'{PROJ}/{STEM}_puzzle-alpha1.py'),
     ('consistency-alpha1', '+ Consistency-CAM, alpha 1',
-     f'consistency_cam/{STEM}_consistency-alpha1.py'),
+     f'{PROJ}/{STEM}_consistency-alpha1.py'),
 ]
 
 

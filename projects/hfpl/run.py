@@ -1,7 +1,7 @@
 """HFPL ablation on the synthetic default: pseudo-label J, F and J&F of CAM
 classifiers trained with and without ISL / FSL.
 
-    python projects/hfpl/run.py [--ckpt NAME=CKPT ...] [--work-dir DIR]
+    python -m projects.hfpl.run [--ckpt NAME=CKPT ...] [--work-dir DIR]
 
 1. the synthetic dataset (data/synthetic)
 2. one CAM classifier per variant (VARIANTS: GAP-BCE baseline, + ISL,
@@ -18,27 +18,25 @@ Masks of the training split are read only to evaluate. Every stage reuses
 finished files, so a rerun continues.
 """
 import os.path as osp
-import sys
+
+from projects.common.cam_ablation import parse_ablation_args, run_cam_ablation
 
 HERE = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, HERE)
-
-import mmwsss  # noqa: E402,F401
-from mmwsss.apis.cam_ablation import (parse_ablation_args,  # noqa: E402
-                                      run_cam_ablation)
 
 CFG_DIR = osp.join(HERE, 'configs')
+# project-only ablation configs: projects/hfpl/configs
+PROJ = '../projects/hfpl/configs'
 STEM = 'cam_r18-w32-d16_1xb16-1500it_synthetic-128x128'
 VARIANTS = [  # (name, title, config)
     ('baseline', 'CAM (GAP-BCE)', f'cam/{STEM}.py'),
     ('isl', '+ ISL (lambda 0.2)', f'hfpl/{STEM}_isl.py'),
     ('fsl', '+ FSL (sigma 5)', f'hfpl/{STEM}_fsl.py'),
     ('isl-fsl', '+ ISL + FSL (sigma 5): HFPL', f'hfpl/{STEM}_isl-fsl.py'),
-    ('fsl-sigma2', '+ FSL (sigma 2)', f'hfpl/{STEM}_fsl-sigma2.py'),
+    ('fsl-sigma2', '+ FSL (sigma 2)', f'{PROJ}/{STEM}_fsl-sigma2.py'),
     ('fsl-sigma0.71', '+ FSL (sigma 0.71 = relative extent)',
-     f'hfpl/{STEM}_fsl-sigma0.71.py'),
+     f'{PROJ}/{STEM}_fsl-sigma0.71.py'),
     ('isl-fsl-sigma0.71', '+ ISL + FSL (sigma 0.71)',
-     f'hfpl/{STEM}_isl-fsl-sigma0.71.py'),
+     f'{PROJ}/{STEM}_isl-fsl-sigma0.71.py'),
 ]
 
 

@@ -1,6 +1,6 @@
 """PMM (Pseudo-mask Matters, ICCV 2021) end to end on the synthetic default.
 
-    python projects/pmm/run.py [--cam-checkpoint CKPT] [--work-dir DIR]
+    python -m projects.pmm.run [--cam-checkpoint CKPT] [--work-dir DIR]
 
 1. the synthetic dataset (data/synthetic)
 2. CAM classifier (configs/cam/..., or --cam-checkpoint of a finished one)
@@ -21,26 +21,23 @@ import argparse
 import json
 import os
 import os.path as osp
-import sys
+
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from mmseg.registry import MODELS
+
+from mmwsss.apis import generate_cams, make_pseudo_labels
+from mmwsss.apis.config_utils import build_dataset, load_model, stage_items
+from mmwsss.apis.pseudo_labels import summarize_areas
+from mmwsss.datasets.synthetic import preset, write_synthetic_dataset
+from mmwsss.evaluation.pseudo_label_eval import (eval_cam_dir, eval_label_dir,
+                                                 plot_sweep, sweep_summary)
+from mmwsss.utils.io import atomic_write
+from projects.common.recipe import StageTimer, point_config_at, train_or_load
+from projects.common.report import counted, md_table, stage_table, \
+    write_report
 
 HERE = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, HERE)
-
-import mmwsss  # noqa: E402,F401
-from mmengine.config import Config  # noqa: E402
-from mmengine.registry import init_default_scope  # noqa: E402
-
-from mmwsss.apis import generate_cams, make_pseudo_labels  # noqa: E402
-from mmwsss.apis.config_utils import (build_dataset, load_model,  # noqa: E402,E501
-                                      stage_items)
-from mmwsss.apis.pipeline import (StageTimer, point_config_at,  # noqa: E402
-                                  train_or_load)
-from mmwsss.datasets.synthetic import preset, write_synthetic_dataset  # noqa: E402,E501
-from mmwsss.evaluation.pseudo_label_eval import (eval_cam_dir,  # noqa: E402
-                                                 eval_label_dir, plot_sweep,
-                                                 sweep_summary)
-from mmwsss.apis.pseudo_labels import summarize_areas  # noqa: E402
-from mmwsss.utils.io import atomic_write  # noqa: E402
 
 CAM_CONFIG = osp.join(HERE, 'configs', 'cam',
                       'cam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py')
@@ -114,8 +111,7 @@ def main():
     palette = train_ds.metainfo['palette']
     cam_dir = osp.join(work, 'cams')
     with stage('3 multi-scale CAMs (train)'):
-        model.test_cfg.update(scales=CAM_SCALES, flip=True, restrict='gt',
-                              mode='whole')
+        model.test_cfg.update(scales=CAM_SCALES, flip=True, restrict='gt')
         generate_cams(model, train_ds, cam_dir,
                       overlay_dir=osp.join(work, 'cam_overlays'),
                       num_overlays=8, on_change='recompute')
@@ -160,13 +156,17 @@ def main():
             sub_items = [sub[n] for n in names]
             ms, _ = cam_miou(sub_items, classes)
             mc_cfg = Config.fromfile(MULTICROP_CONFIG)
-            model.test_cfg.update(mc_cfg.model.test_cfg)
+            # the same classifier, with PMM's multi-crop inference
+            mc_model = MODELS.build(mc_cfg.model)
+            mc_model.load_state_dict(model.state_dict())
+            mc_model.test_cfg.update(restrict='gt')
+            mc_model.eval()
             mc_dir = osp.join(work, 'cams_multicrop')
             sub_ds = build_dataset(cfg, 'train_dataloader', split, [
                 dict(type='LoadImageFromFile'),
                 dict(type='PackWSSSInputs')
             ])
-            generate_cams(model, sub_ds, mc_dir, num_overlays=0,
+            generate_cams(mc_model, sub_ds, mc_dir, num_overlays=0,
                           on_change='recompute')
             mc_items = stage_items(sub_ds, mc_dir, require_gt=True)
             mc, _ = cam_miou(mc_items, classes)
@@ -174,10 +174,11 @@ def main():
                 images=len(names), multi_scale=ms, multi_crop=mc,
                 multi_scale_cfg=f'scales {CAM_SCALES} + flip',
                 multi_crop_cfg=(f'scales {tuple(mc_cfg.scales)}, crop '
-                                f'{mc_cfg.crop}, stride 64 + flip'))
-            model.test_cfg.update(mode='whole')
+                                f'{mc_cfg.crop}, stride '
+                                f'{mc_cfg.model.test_cfg.stride} + flip'))
 
     seg = {}
+    seg_iters = None
     for key, path in (('ce', SEG_CE), ('cyclic', SEG_CYCLIC)):
         title = ('6 PSPNet, CE on PPMG masks' if key == 'ce' else
                  '7 PSPNet, PUS + one cyclic round')
@@ -201,6 +202,8 @@ def main():
                     point_config_at(scfg, args.data, scfg.work_dir, n,
                                     workers)
                 scfg.default_hooks.checkpoint.interval = n
+            if key == 'ce':
+                seg_iters = scfg.train_cfg.max_iters
             _, capture = train_or_load(scfg)
             seg[key] = [h.get('mIoU') for h in capture.history]
     figs['seg_ce'] = seg['ce'][-1] if seg['ce'] else None
@@ -216,41 +219,42 @@ def main():
                      '0.75/1.0/1.25 + flip', s['mIoU'], s['mPrecision'],
                      s['mRecall']))
 
-    def f(v):
-        return '-' if v is None else f'{v:.2f}'
-    lines = ['# PMM on the synthetic default', '',
-             '## Pseudo-masks (train split, 2,000 images)', '',
-             '| pseudo-labels | mIoU | precision | recall |',
-             '|---|---|---|---|']
-    lines += [f'| {t} | {f(m)} | {f(p)} | {f(r)} |' for t, m, p, r in rows]
+    figs['train_images'] = len(items)
+    figs['classes'] = len(classes)
+    figs['seg_iters_per_round'] = seg_iters
+    results = dict(figures=figs, pseudo_labels=rows, seconds=stage.times)
+    print(report(results, work))
+
+
+def report(results: dict, work: str) -> str:
+    """``results.md`` / ``results.json`` from the computed results."""
+    figs, rows = results['figures'], results['pseudo_labels']
+    sections = [(f'Pseudo-masks (train split, '
+                 f'{counted(figs["train_images"], "images")})',
+                 md_table(('pseudo-labels', 'mIoU', 'precision', 'recall'),
+                          rows))]
     if 'multicrop' in figs:
         mc = figs['multicrop']
-        lines += ['', f'## CAM inference (first {mc["images"]} train images,'
-                  ' same classifier, best threshold)', '',
-                  '| inference | CAM mIoU |', '|---|---|',
-                  f'| multi-scale, {mc["multi_scale_cfg"]} | '
-                  f'{f(mc["multi_scale"])} |',
-                  f'| multi-crop, {mc["multi_crop_cfg"]} | '
-                  f'{f(mc["multi_crop"])} |']
-    lines += ['', '## Final stage (val split, 500 images)', '',
-              '| PSPNet (half-width ResNet-18, 800 iters per round) | val '
-              'mIoU |', '|---|---|',
-              f'| CE on CVS + PPMG masks | {f(figs["seg_ce"])} |',
-              f'| PUS (clamp, beta = kappa = 0.5) | {f(figs["seg_pus"])} |',
-              f'| PUS, then one cyclic round (PUS off) | '
-              f'{f(figs["seg_cyclic"])} |',
-              '', '| stage | time (s) |', '|---|---|']
-    lines += [f'| {k} | {v:.1f} |' for k, v in stage.times.items()]
-    lines += [f'| total | {sum(stage.times.values()):.1f} |', '',
-              'mIoU in % over 11 classes (absent classes left out). Images: '
-              'cam_overlays/, cam_threshold_sweep.png, pseudo_labels/*/ '
-              '(palette PNGs).', '']
-    with atomic_write(osp.join(work, 'results.md'), 'w') as fh:
-        fh.write('\n'.join(lines))
-    with atomic_write(osp.join(work, 'results.json'), 'w') as fh:
-        json.dump(dict(figures=figs, pseudo_labels=rows,
-                       seconds=stage.times), fh, indent=1)
-    print('\n'.join(lines))
+        sections.append((
+            f'CAM inference (first {counted(mc["images"], "train images")},'
+            ' same classifier, best threshold)',
+            md_table(('inference', 'CAM mIoU'),
+                     [(f'multi-scale, {mc["multi_scale_cfg"]}',
+                       mc['multi_scale']),
+                      (f'multi-crop, {mc["multi_crop_cfg"]}',
+                       mc['multi_crop'])])))
+    sections.append(('Final stage (val split)', md_table(
+        (f'PSPNet (half-width ResNet-18, {figs["seg_iters_per_round"]} '
+         'iters per round)', 'val mIoU'),
+        [('CE on CVS + PPMG masks', figs['seg_ce']),
+         ('PUS (clamp, beta = kappa = 0.5)', figs['seg_pus']),
+         ('PUS, then one cyclic round (PUS off)', figs['seg_cyclic'])])))
+    sections.append(('', stage_table(results['seconds'])))
+    notes = [f'mIoU in % over {figs["classes"]} classes (absent classes '
+             'left out). Images: cam_overlays/, cam_threshold_sweep.png, '
+             'pseudo_labels/*/ (palette PNGs).']
+    return write_report(work, 'PMM on the synthetic default', sections,
+                        results, notes)
 
 
 if __name__ == '__main__':

@@ -1,6 +1,6 @@
 """Single-stage WSSS (Araslanov & Roth, CVPR 2020) on the synthetic default.
 
-    python projects/single_stage/run.py [--work-dir DIR] [--iters N]
+    python -m projects.single_stage.run [--work-dir DIR] [--iters N]
 
 1. the synthetic dataset (data/synthetic)
 2. the single-stage model with SG + GCI, the same without SG (ablation),
@@ -14,26 +14,25 @@
 5. DIR/results.md (+ results.json) and the time of each stage
 """
 import argparse
-import json
 import os
 import os.path as osp
-import sys
+
+from mmengine.config import Config
+
+from mmwsss.datasets.synthetic import preset, write_synthetic_dataset
+from projects.common.recipe import (StageTimer, point_config_at,
+                                    test_checkpoint, train_or_load)
+from projects.common.report import md_table, stage_table, write_report
 
 HERE = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, HERE)
-
-import mmwsss  # noqa: E402,F401
-from mmengine.config import Config  # noqa: E402
-
-from mmwsss.apis.pipeline import (StageTimer, point_config_at,  # noqa: E402
-                                  train_or_load)
-from mmwsss.datasets.synthetic import preset, write_synthetic_dataset  # noqa: E402,E501
-from mmwsss.utils.io import atomic_write  # noqa: E402
 
 CFG = osp.join(HERE, 'configs', 'single_stage',
                'single-stage_r18-w32-d16_1xb16-1500it_synthetic-128x128.py')
 HFPL = osp.join(HERE, 'configs', 'hfpl',
                 'single-stage_r18-w32-d16_1xb16-1500it_synthetic-128x128')
+# project-only ablation configs (projects/single_stage/configs)
+HERE_CFG = osp.join(osp.dirname(osp.abspath(__file__)), 'configs',
+                    'single-stage_r18-w32-d16_1xb16-1500it_synthetic-128x128')
 VARIANTS = [  # (work dir, title, config, use_sg)
     ('sg', 'with SG + GCI', CFG, True),
     ('no_sg', 'without SG (no GCI)', CFG, False),
@@ -41,9 +40,9 @@ VARIANTS = [  # (work dir, title, config, use_sg)
      HFPL + '_isl-fsl.py', True),
     ('fsl', 'with SG + GCI + FSL (sigma 5)', HFPL + '_fsl.py', True),
     ('hfpl-sigma1.43', 'with SG + GCI + ISL + FSL (sigma 1.43)',
-     HFPL + '_isl-fsl-sigma1.43.py', True),
+     HERE_CFG + '_isl-fsl-sigma1.43.py', True),
     ('hfpl-x0.1', 'with SG + GCI + ISL + FSL x 0.1 (sigma 5)',
-     HFPL + '_isl-fsl-x0.1.py', True),
+     HERE_CFG + '_isl-fsl-x0.1.py', True),
 ]
 CAM_CFG = osp.join(HERE, 'configs', 'cam',
                    'cam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py')
@@ -78,6 +77,8 @@ def main():
     workers = 0 if args.preset == 'tiny' else 2
     stage = StageTimer()
     rows = []
+    num_classes = Config.fromfile(CFG).model.decode_head.num_classes
+    cam_iters = None
     with stage('1 dataset'):
         write_synthetic_dataset(args.data, preset(args.preset), seed=0)
     for name, title, path, use_sg in VARIANTS:
@@ -110,39 +111,34 @@ def main():
         with stage('3 CAM baseline (val)'):
             cfg = point_config_at(Config.fromfile(CAM_CFG), args.data,
                                   osp.join(work, 'cam_eval'), None, workers)
-            cfg.load_from = args.cam_checkpoint
-            from mmengine.runner import Runner
+            cam_iters = cfg.train_cfg.max_iters
+            metrics = test_checkpoint(cfg, args.cam_checkpoint)
+            cam = (metrics.get('cam/mIoU'),
+                   metrics.get('cam/best_bg_threshold'),
+                   metrics.get('cls/mAP'))
 
-            from mmwsss.apis.pipeline import CaptureMetrics
-            runner = Runner.from_cfg(cfg)
-            capture = CaptureMetrics()
-            runner.register_hook(capture)
-            runner.test()
-            cam = (capture.metrics.get('cam/mIoU'),
-                   capture.metrics.get('cam/best_bg_threshold'),
-                   capture.metrics.get('cls/mAP'))
+    results = dict(rows=rows, cam=cam, seconds=stage.times,
+                   classes=num_classes, cam_iters=cam_iters)
+    print(report(results, work))
 
-    def f(v):
-        return '-' if v is None else f'{v:.2f}'
-    lines = ['# Single-stage WSSS on the synthetic default', '',
-             '| model | classes kept | PAMR at inference | val mIoU | '
-             'contour F | cls mAP |', '|---|---|---|---|---|---|']
+
+def report(results: dict, work: str) -> str:
+    """``results.md`` / ``results.json`` from the computed results."""
+    table = []
+    cam = results['cam']
     if cam is not None:
-        lines.append(f'| CAM baseline (same backbone, 1,500 it), best '
-                     f'threshold {cam[1]} | GT image labels | no | '
-                     f'{f(cam[0])} | - | {f(cam[2])} |')
-    lines += [f'| single-stage {t} | {k} | {p} | {f(v[0])} | {f(v[1])} | '
-              f'{f(v[2])} |' for t, k, p, v in rows]
-    lines += ['', '| stage | time (s) |', '|---|---|']
-    lines += [f'| {k} | {v:.1f} |' for k, v in stage.times.items()]
-    lines += ['', 'mIoU in % over 11 classes on the 500 val images '
-              '(absent classes left out), single scale.', '']
-    with atomic_write(osp.join(work, 'results.md'), 'w') as fh:
-        fh.write('\n'.join(lines))
-    with atomic_write(osp.join(work, 'results.json'), 'w') as fh:
-        json.dump(dict(rows=rows, cam=cam, seconds=stage.times), fh,
-                  indent=1)
-    print('\n'.join(lines))
+        table.append((f'CAM baseline (same backbone, '
+                      f'{results["cam_iters"]} it), best threshold {cam[1]}',
+                      'GT image labels', 'no', cam[0], None, cam[2]))
+    table += [(f'single-stage {t}', k, p, v[0], v[1], v[2])
+              for t, k, p, v in results['rows']]
+    sections = [('', md_table(('model', 'classes kept', 'PAMR at inference',
+                               'val mIoU', 'contour F', 'cls mAP'), table)),
+                ('', stage_table(results['seconds']))]
+    notes = [f'mIoU in % over {results["classes"]} classes on the val split '
+             '(absent classes left out), single scale.']
+    return write_report(work, 'Single-stage WSSS on the synthetic default',
+                        sections, results, notes)
 
 
 if __name__ == '__main__':

@@ -14,7 +14,8 @@ from mmengine.config import Config
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = sorted(
     p for p in glob.glob(osp.join(ROOT, 'configs', '**', '*.py'),
-                         recursive=True)
+                         recursive=True) +
+    glob.glob(osp.join(ROOT, 'projects', '*', 'configs', '*.py'))
     if osp.sep + '_base_' + osp.sep not in p)
 MODEL_CONFIGS = [p for p in CONFIGS if 'ppmg_' not in osp.basename(p)]
 
@@ -53,14 +54,35 @@ def test_config_name_follows_openmmlab_convention(path):
     assert fields[2][0].isdigit() and 'x' in fields[2].split('-')[0], name
 
 
+@pytest.mark.parametrize('path', MODEL_CONFIGS,
+                         ids=lambda p: osp.relpath(p, ROOT))
+def test_schedule_token_is_the_schedule(path):
+    """One schedule token: ``[Rx]{N}k`` when N is whole thousands of
+    iterations, else ``[Rx]{N}it`` (R rounds of N); it equals
+    ``train_cfg.max_iters``."""
+    import re
+    name = osp.splitext(osp.basename(path))[0]
+    token = name.split('_')[2].split('-', 1)[1]
+    m = re.fullmatch(r'(?:(\d+)x)?(\d+)(k|it)', token)
+    assert m, f'{name}: schedule token {token!r}'
+    rounds = int(m.group(1) or 1)
+    n = int(m.group(2)) * (1000 if m.group(3) == 'k' else 1)
+    if m.group(3) == 'it':
+        assert n % 1000, f'{name}: write {n // 1000}k'
+    cfg = Config.fromfile(path, import_custom_modules=False)
+    assert rounds * n == cfg.train_cfg.max_iters, name
+
+
 def test_every_config_path_mentioned_exists():
     """Config paths named in configs, READMEs and docs exist (abbreviated
     names with '...' are left out)."""
     import re
     texts = glob.glob(osp.join(ROOT, 'configs', '**', '*.py'),
                       recursive=True) + glob.glob(
+        osp.join(ROOT, 'projects', '**', '*.py'), recursive=True) + glob.glob(
         osp.join(ROOT, '**', '*.md'), recursive=True)
-    pattern = re.compile(r'configs/[A-Za-z0-9_]+/[A-Za-z0-9_.-]+\.py')
+    pattern = re.compile(r'(?:projects/[a-z_]+/configs|configs/[A-Za-z0-9_]+)'
+                         r'/[A-Za-z0-9_.-]+\.py')
     named = set()
     for path in texts:
         if osp.relpath(path, ROOT).split(osp.sep)[0] in ('.venv', 'build',

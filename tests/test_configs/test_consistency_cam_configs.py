@@ -13,7 +13,10 @@ ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CC = osp.join(ROOT, 'configs', 'consistency_cam')
 
 
-@pytest.mark.parametrize('path', sorted(glob.glob(osp.join(CC, '*.py'))),
+@pytest.mark.parametrize('path', sorted(
+    glob.glob(osp.join(CC, '*.py')) +
+    glob.glob(osp.join(ROOT, 'projects', 'consistency_cam', 'configs',
+                       '*.py'))),
                          ids=osp.basename)
 def test_config_builds_with_puzzle_settings(path):
     cfg = Config.fromfile(path)

@@ -20,7 +20,10 @@ def hfpl_losses(cfg):
     return owner.loss_cls, {c.type: c for c in owner.cam_losses}
 
 
-@pytest.mark.parametrize('path', sorted(glob.glob(osp.join(HFPL, '*.py'))),
+@pytest.mark.parametrize('path', sorted(
+    glob.glob(osp.join(HFPL, '*.py')) +
+    glob.glob(osp.join(ROOT, 'projects', 'hfpl', 'configs', '*.py')) +
+    glob.glob(osp.join(ROOT, 'projects', 'single_stage', 'configs', '*.py'))),
                          ids=osp.basename)
 def test_config_builds_with_hfpl_settings(path):
     cfg = Config.fromfile(path)
@@ -50,7 +53,7 @@ def test_coco_config_weights_fsl_02_and_builds_its_dataset(tmp_path):
     from mmwsss.datasets.coco_wsss import coco_instances_to_masks
     from tests.trees import make_coco_tree
     cfg = Config.fromfile(osp.join(
-        HFPL, 'cam_r50_4xb4-25k_coco2014-448x448_isl-fsl.py'))
+        HFPL, 'cam_r50_4xb4-25600it_coco2014-448x448_isl-fsl.py'))
     _, extra = hfpl_losses(cfg)
     assert extra['FSLLoss'].loss_weight == 0.2
     assert cfg.model.cam_head.num_classes == 81

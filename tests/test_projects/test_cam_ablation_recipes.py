@@ -10,14 +10,14 @@ import pytest
 from tests.utils import run_tool
 
 
-@pytest.mark.parametrize('script,variant', [
-    ('projects/hfpl/run.py', 'isl-fsl'),
-    ('projects/consistency_cam/run.py', 'consistency'),
+@pytest.mark.parametrize('module,variant', [
+    ('projects.hfpl.run', 'isl-fsl'),
+    ('projects.consistency_cam.run', 'consistency'),
 ])
-def test_cam_ablation_recipe_end_to_end(repo_root, tmp_path, script,
+def test_cam_ablation_recipe_end_to_end(repo_root, tmp_path, module,
                                         variant):
     work = tmp_path / 'work'
-    args = [script, '--preset', 'tiny', '--data',
+    args = ['-m', module, '--preset', 'tiny', '--data',
             str(tmp_path / 'data'), '--work-dir', str(work), '--cam-iters',
             '2', '--nproc', '1', '--only', 'baseline', variant]
     run_tool(repo_root, *args)

@@ -8,7 +8,7 @@ from tests.utils import run_tool
 
 def test_pmm_recipe_end_to_end(repo_root, tmp_path):
     work = tmp_path / 'work'
-    args = ['projects/pmm/run.py', '--preset', 'tiny', '--data',
+    args = ['-m', 'projects.pmm.run', '--preset', 'tiny', '--data',
             str(tmp_path / 'data'), '--work-dir', str(work), '--cam-iters',
             '4', '--seg-iters', '2', '--multi-crop-images', '4']
     run_tool(repo_root, *args)

@@ -6,7 +6,7 @@ from tests.utils import run_tool
 
 def test_single_stage_recipe_with_hfpl(repo_root, tmp_path):
     work = tmp_path / 'work'
-    run_tool(repo_root, 'projects/single_stage/run.py', '--preset', 'tiny',
+    run_tool(repo_root, '-m', 'projects.single_stage.run', '--preset', 'tiny',
              '--data', str(tmp_path / 'data'), '--work-dir', str(work),
              '--iters', '4', '--variants', 'sg', 'hfpl')
     res = json.load(open(work / 'results.json'))
@@ -21,7 +21,7 @@ def test_single_stage_recipe_with_hfpl(repo_root, tmp_path):
     assert all(k.endswith('train + evaluate') for k in res['seconds']
                if k.startswith('2 '))
     # a rerun only evaluates the final checkpoints and says so
-    run_tool(repo_root, 'projects/single_stage/run.py', '--preset', 'tiny',
+    run_tool(repo_root, '-m', 'projects.single_stage.run', '--preset', 'tiny',
              '--data', str(tmp_path / 'data'), '--work-dir', str(work),
              '--iters', '4', '--variants', 'sg')
     again = json.load(open(work / 'results.json'))

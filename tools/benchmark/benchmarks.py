@@ -2,12 +2,10 @@
 the named baseline), a setup that prepares inputs once per child process
 (untimed) and a run that does the measured work and returns items done."""
 import os.path as osp
-import sys
 
 import numpy as np
 
 HERE = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, HERE)
 
 CAM_CONFIG = osp.join(HERE, 'configs', 'cam',
                       'cam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py')

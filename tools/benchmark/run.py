@@ -22,12 +22,14 @@ import sys
 import tempfile
 import time
 
+from benchmarks import BENCHMARKS  # tools/benchmark/benchmarks.py
+
+from mmwsss.utils.io import atomic_write
+
 HERE = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 
 
 def child(name, variant):
-    from benchmarks import BENCHMARKS
     bench = BENCHMARKS[name]
     with tempfile.TemporaryDirectory() as work:
         state = bench['setup'](variant, work)
@@ -79,7 +81,6 @@ def main():
         return child(*args.child)
 
     import numpy as np
-    from benchmarks import BENCHMARKS
     names = args.only or list(BENCHMARKS)
     lines = [
         '# Benchmarks', '',
@@ -130,8 +131,6 @@ def main():
                   '| stage | seconds |', '|---|---|'] + [
             f'| {k} | {v:.1f} |' for k, v in res['seconds'].items()] + [
             f'| total | {sum(res["seconds"].values()):.1f} |', '']
-    sys.path.insert(0, HERE)
-    from mmwsss.utils.io import atomic_write
     with atomic_write(args.out, 'w') as f:
         f.write('\n'.join(lines))
     print('\n'.join(lines))

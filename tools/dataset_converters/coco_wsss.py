@@ -8,14 +8,11 @@ regions become 255 (ignore). Also writes ``cls_labels_{split}.json``.
 """
 import argparse
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
-    osp.abspath(__file__)))))
 
-from mmengine.utils import ProgressBar  # noqa: E402
+from mmengine.utils import ProgressBar
 
-from mmwsss.datasets.coco_wsss import coco_instances_to_masks  # noqa: E402
+from mmwsss.datasets.coco_wsss import coco_instances_to_masks
 
 
 def parse_args():

@@ -8,14 +8,11 @@ its VOC XML annotation:
 """
 import argparse
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
-    osp.abspath(__file__)))))
 
-from mmengine.utils import ProgressBar  # noqa: E402
+from mmengine.utils import ProgressBar
 
-from mmwsss.datasets import VOCWSSSDataset, dump_labels_file  # noqa: E402
+from mmwsss.datasets import VOCWSSSDataset, dump_labels_file
 
 
 def parse_args():

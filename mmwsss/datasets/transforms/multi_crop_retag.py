@@ -9,6 +9,8 @@ from mmcv.transforms import BaseTransform
 from mmseg.registry import TRANSFORMS
 
 from mmwsss.structures import multi_crop_windows, retag_labels
+from mmwsss.utils.cam_io import load_cam_file
+from mmwsss.utils.io import read_label_png
 
 
 @TRANSFORMS.register_module()
@@ -76,12 +78,10 @@ class MultiCropRetag(BaseTransform):
                 f'MultiCropRetag: base CAM file {path} for {img_path} not '
                 'found (run tools/gen_cams.py on the training split first)')
         if self.base_format == 'npz':
-            from mmwsss.utils.cam_io import load_cam_file
             rec = load_cam_file(path)
             regions = rec['cams'].astype(np.float32) > self.confident_thr
             keys = np.asarray(rec['keys'], np.int64)
         else:
-            from mmwsss.utils.io import read_label_png
             label = read_label_png(path)
             ids = [int(v) for v in np.unique(label) if 0 < v < 255]
             regions = np.stack([label == v for v in ids]) if ids else \

@@ -7,7 +7,8 @@ import numpy as np
 from mmengine.evaluator import BaseMetric
 from mmseg.registry import METRICS
 
-from ..boundary_f import boundary_counts, boundary_f_from_counts
+from ..boundary_f import (boundary_counts, boundary_f_from_counts,
+                          boundary_tolerance)
 from ..functional import confusion_areas, iou_from_areas
 
 
@@ -36,7 +37,6 @@ class BoundaryFMetric(BaseMetric):
         self.void = void
 
     def process(self, data_batch: dict, data_samples: Sequence[dict]) -> None:
-        from ..boundary_f import boundary_tolerance
         num_classes = len(self.dataset_meta['classes'])
         for s in data_samples:
             pred = s['pred_sem_seg']['data'].squeeze(0)

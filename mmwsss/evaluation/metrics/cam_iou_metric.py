@@ -10,6 +10,7 @@ from mmengine.logging import MMLogger, print_log
 from mmseg.registry import METRICS
 
 from ..functional import iou_from_areas, threshold_sweep_areas
+from ..pseudo_label_eval import plot_sweep
 
 
 @METRICS.register_module()
@@ -73,7 +74,6 @@ class CAMIoUMetric(BaseMetric):
         best = int(np.nanargmax(mious))
         at_best = iou_from_areas(areas[best], self.absent)
         if self.plot_path:
-            from ..pseudo_label_eval import plot_sweep
             plot_sweep(dict(thresholds=self.thresholds,
                             mIoU=[m * 100 for m in mious],
                             best_threshold=self.thresholds[best],

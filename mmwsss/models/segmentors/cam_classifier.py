@@ -12,11 +12,11 @@ from mmseg.structures import SegDataSample
 from mmseg.utils import OptConfigType, OptMultiConfig, OptSampleList
 from torch import Tensor
 
+from mmwsss.functional.cam_ops import (aggregate_cams, cams_to_seg_logits,
+                                       normalize_cams, restrict_cams)
 from mmwsss.structures import (check_restrict, classes_to_keep,
                                stack_img_labels)
 from ..utils.bn_stats import frozen_bn_stats
-from mmwsss.functional.cam_ops import (aggregate_cams, cams_to_seg_logits,
-                             normalize_cams, restrict_cams)
 from ..utils.tta import multi_scale_flip
 from .scored_predict import ScoredPredictMixin, build_backbone, raw_images
 

@@ -9,7 +9,6 @@ from mmseg.utils import OptSampleList
 from torch import Tensor
 
 
-
 def build_backbone(backbone: dict, pretrained: Optional[str] = None):
     """Build ``backbone``; ``pretrained`` (mmseg's ``EncoderDecoder``
     argument, set to None by ``mmseg.apis.init_model``) becomes its

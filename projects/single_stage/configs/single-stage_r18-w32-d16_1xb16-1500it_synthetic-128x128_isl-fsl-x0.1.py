@@ -3,7 +3,7 @@
 # the pseudo-GT segmentation loss): ISL and FSL x 0.1, i.e. lambda 0.02
 # (nGWP classification loss weighted 0.98) and FSL weight 0.1. sigma 5 on the
 # pooled 16 x 16 grid, as in the full-weight config.
-_base_ = './single-stage_r18-w32-d16_1xb16-1500it_synthetic-128x128_isl-fsl.py'  # noqa: E501
+_base_ = '../../../configs/hfpl/single-stage_r18-w32-d16_1xb16-1500it_synthetic-128x128_isl-fsl.py'  # noqa: E501
 scale = 0.1
 lam = 0.2 * scale
 model = dict(

@@ -1,6 +1,6 @@
-"""Helpers of the end-to-end recipes (``tools/demo.py``, ``projects/*``):
-point a config at a dataset and work dir, train-or-load with mmengine's
-Runner, time stages."""
+"""Shared helpers of the end-to-end recipes (``projects/*/run.py``): point
+a config at a dataset and work dir, train-or-load with mmengine's Runner,
+time stages. Recipe code, not library: ``mmwsss`` never imports it."""
 from __future__ import annotations
 
 import json
@@ -9,6 +9,9 @@ import time
 from typing import Dict, List, Optional, Tuple
 
 from mmengine.hooks import Hook
+from mmengine.runner import Runner
+
+from mmwsss.utils.io import atomic_write
 
 
 class CaptureMetrics(Hook):
@@ -55,13 +58,11 @@ def point_config_at(cfg, data_root: str, work_dir: str,
 def train_or_load(cfg, checkpoint: Optional[str] = None
                   ) -> Tuple[object, CaptureMetrics]:
     """Train (resuming an interrupted run) or, if the final checkpoint
-    exists or ``checkpoint`` is given, only test that. Returns ``(runner, capture)``; ``capture.metrics``
-    holds the last validation result and ``capture.history`` every one of
-    the training run (kept in ``WORK_DIR/val_history.json``, so a rerun
-    that only tests still reports the intermediate validations)."""
-    from mmengine.runner import Runner
-
-    from mmwsss.utils.io import atomic_write
+    exists or ``checkpoint`` is given, only test that. Returns
+    ``(runner, capture)``; ``capture.metrics`` holds the last validation
+    result and ``capture.history`` every one of the training run (kept in
+    ``WORK_DIR/val_history.json``, so a rerun that only tests still
+    reports the intermediate validations)."""
     final = osp.join(cfg.work_dir, f'iter_{cfg.train_cfg.max_iters}.pth')
     record = osp.join(cfg.work_dir, 'val_history.json')
     capture = CaptureMetrics()
@@ -87,6 +88,16 @@ def train_or_load(cfg, checkpoint: Optional[str] = None
         with atomic_write(record, 'w') as f:
             json.dump(capture.history, f, indent=1, default=float)
     return runner, capture
+
+
+def test_checkpoint(cfg, checkpoint: str) -> dict:
+    """Test ``checkpoint`` with ``cfg``'s test loop; the metrics."""
+    cfg.load_from = checkpoint
+    runner = Runner.from_cfg(cfg)
+    capture = CaptureMetrics()
+    runner.register_hook(capture)
+    runner.test()
+    return capture.metrics
 
 
 class StageTimer:

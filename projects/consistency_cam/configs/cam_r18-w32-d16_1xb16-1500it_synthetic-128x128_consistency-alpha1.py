@@ -1,5 +1,5 @@
 # Consistency-CAM with alpha 1: the reconstruction weight ablation.
-_base_ = './cam_r18-w32-d16_1xb16-1500it_synthetic-128x128_consistency.py'
+_base_ = '../../../configs/consistency_cam/cam_r18-w32-d16_1xb16-1500it_synthetic-128x128_consistency.py'  # noqa: E501
 model = dict(consistency_losses=[
     dict(type='PuzzleConsistencyLoss',
          grids=[(r, c) for r in (1, 2, 4) for c in (1, 2, 4)],

@@ -1,7 +1,7 @@
 """Compare CAM classifiers by the quality of their pseudo-labels.
 
-The engine of the CAM ablation recipes (``projects/hfpl/run.py``,
-``projects/consistency_cam/run.py``): per variant (a config), train the
+The shared engine of the CAM ablation recipes (``python -m projects.hfpl.run``,
+``python -m projects.consistency_cam.run``): per variant (a config), train the
 classifier with mmengine's Runner (or test a finished one / a given
 checkpoint), compute single-scale CAMs of the training split (classes from
 the image labels), sweep the background threshold for the best J, write the
@@ -21,13 +21,15 @@ from typing import List, Sequence, Tuple
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
-from ..datasets.synthetic import preset, write_synthetic_dataset
-from ..evaluation.pseudo_label_eval import eval_cam_dir, sweep_summary
-from ..utils.io import atomic_write
-from .config_utils import build_dataset, stage_items
-from .gen_cams import generate_cams
-from .pipeline import StageTimer, point_config_at, train_or_load
-from .pseudo_labels import make_pseudo_labels
+from mmwsss.apis import generate_cams, make_pseudo_labels
+from mmwsss.apis.config_utils import build_dataset, stage_items
+from mmwsss.datasets.synthetic import preset, write_synthetic_dataset
+from mmwsss.evaluation.pseudo_label_eval import eval_cam_dir, sweep_summary
+from mmwsss.models import MultiCropCAMClassifier
+from mmwsss.utils.io import atomic_write
+from .recipe import StageTimer, point_config_at, train_or_load
+from .report import counted, md_table, plot_grouped_bars, stage_table, \
+    write_report
 
 Variant = Tuple[str, str, str]  # (name, title, config path)
 # 0.05 steps, plus finer steps at the low end (flat CAMs, e.g. of the
@@ -73,27 +75,6 @@ def parse_ablation_args(variants: Sequence[Variant], description: str,
     return args
 
 
-def plot_results(rows: List[dict], path: str, title: str) -> None:
-    """Grouped bars of J, F and J&F per variant (atomic write)."""
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-    import numpy as np
-    fig, ax = plt.subplots(figsize=(max(8, 1.3 * len(rows)), 4))
-    x = np.arange(len(rows))
-    for k, (key, label) in enumerate((('J', 'J (mIoU)'), ('F', 'F'),
-                                      ('JF', 'J&F'))):
-        ax.bar(x + (k - 1) * 0.27, [r[key] for r in rows], 0.27, label=label)
-    ax.set_xticks(x, [r['name'] for r in rows], rotation=20, ha='right')
-    ax.set_ylabel('%')
-    ax.set_title(title)
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path + '.tmp.png', dpi=100)
-    plt.close(fig)
-    os.replace(path + '.tmp.png', path)
-
-
 def evaluate_variant(cfg, checkpoint, work: str, name: str, nproc: int,
                      stage: StageTimer) -> dict:
     """Train-or-load one classifier and score its train pseudo-labels."""
@@ -108,8 +89,9 @@ def evaluate_variant(cfg, checkpoint, work: str, name: str, nproc: int,
     classes = ds.metainfo['classes']
     with stage(f'3 pseudo-labels: {name}'):
         model.eval()
-        model.test_cfg.update(scales=(1.0, ), flip=False, restrict='gt',
-                              mode='whole')
+        model.test_cfg.update(scales=(1.0, ), flip=False, restrict='gt')
+        if isinstance(model, MultiCropCAMClassifier):
+            model.test_cfg.update(mode='whole')
         cam_dir = osp.join(work, 'eval', name, 'cams')
         generate_cams(model, ds, cam_dir,
                       overlay_dir=osp.join(work, 'eval', name,
@@ -158,24 +140,28 @@ def run_cam_ablation(variants: Sequence[Variant], args: argparse.Namespace,
         rows.append(row)
         print(row, flush=True)
 
-    def f(v):
-        return '-' if v is None else f'{v:.2f}'
-    n_img = rows[-1]['images'] if rows else 0
-    lines = [f'# {title}', '',
-             '| CAM classifier | bg threshold | J (mIoU) | F | J&F | '
-             'val mAP |', '|---|---|---|---|---|---|']
-    lines += [f'| {r["title"]} | {r["threshold"]} | {f(r["J"])} | '
-              f'{f(r["F"])} | {f(r["JF"])} | {f(r["mAP"])} |' for r in rows]
-    lines += ['', f'Single-scale CAMs of the {n_img} training images, '
-              'classes from the image labels, threshold chosen for the best '
-              'J; F: DAVIS boundary F-measure (tolerance ceil(0.008 x '
-              'diagonal)), mean over the foreground classes.', '',
-              '| stage | seconds |', '|---|---|']
-    lines += [f'| {k} | {v:.1f} |' for k, v in stage.times.items()]
-    with atomic_write(osp.join(work, 'results.md'), 'w') as fh:
-        fh.write('\n'.join(lines) + '\n')
-    with atomic_write(osp.join(work, 'results.json'), 'w') as fh:
-        json.dump(dict(rows=rows, seconds=stage.times), fh, indent=1)
-    plot_results(rows, osp.join(work, 'results.png'), title)
-    print('\n'.join(lines))
+    report_cam_ablation(rows, stage.times, title, work)
     return rows
+
+
+def report_cam_ablation(rows: List[dict], seconds: dict, title: str,
+                        work: str) -> str:
+    """``results.md`` / ``results.json`` / ``results.png`` of the rows of
+    :func:`run_cam_ablation`."""
+    n_img = rows[-1]['images'] if rows else None
+    table = md_table(
+        ('CAM classifier', 'bg threshold', 'J (mIoU)', 'F', 'J&F',
+         'val mAP'),
+        [(r['title'], r['threshold'], r['J'], r['F'], r['JF'], r['mAP'])
+         for r in rows])
+    notes = [f'Single-scale CAMs of the {counted(n_img, "training images")}, '
+             'classes from the image labels, threshold chosen for the best '
+             'J; F: DAVIS boundary F-measure (tolerance ceil(0.008 x '
+             'diagonal)), mean over the foreground classes.']
+    text = write_report(work, title, [('', table + [''] + notes),
+                                      ('', stage_table(seconds))],
+                        dict(rows=rows, seconds=seconds))
+    plot_grouped_bars(rows, (('J', 'J (mIoU)'), ('F', 'F'), ('JF', 'J&F')),
+                      osp.join(work, 'results.png'), title)
+    print(text)
+    return text

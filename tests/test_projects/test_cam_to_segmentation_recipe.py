@@ -1,5 +1,6 @@
-"""The whole pipeline (tools/demo.py) on the tiny preset, with the
-command-line tools on its outputs."""
+"""The whole pipeline (``python -m projects.cam_to_segmentation.run``, what
+``make demo`` runs) on the tiny preset, with the command-line tools on its
+outputs."""
 import json
 import os
 import os.path as osp
@@ -11,9 +12,10 @@ from tests.utils import run_tool
 
 def test_quick_pipeline_end_to_end(repo_root, tmp_path):
     data, work = str(tmp_path / 'data'), str(tmp_path / 'work')
-    run_tool(repo_root, 'tools/demo.py', '--preset', 'tiny', '--data', data,
-        '--work-dir', work, '--cam-iters', '4', '--seg-iters', '4',
-        '--num-overlays', '2', '--nproc', '1')
+    run_tool(repo_root, '-m', 'projects.cam_to_segmentation.run',
+             '--preset', 'tiny', '--data', data, '--work-dir', work,
+             '--cam-iters', '4', '--seg-iters', '4', '--num-overlays', '2',
+             '--nproc', '1')
     res = json.load(open(osp.join(work, 'results.json')))
     figs = res['figures']
     for key in ('cls_mAP_val', 'cam_mIoU_val', 'cam_mIoU_train',

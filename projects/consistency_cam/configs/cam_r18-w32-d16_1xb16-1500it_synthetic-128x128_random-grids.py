@@ -1,7 +1,7 @@
 # Consistency-CAM's random tile grids alone (rows, cols in {1, 2, 4}; no
 # flip, no rescale), alpha 4: separates the grid randomness from the
 # augmentations.
-_base_ = './cam_r18-w32-d16_1xb16-1500it_synthetic-128x128_consistency.py'
+_base_ = '../../../configs/consistency_cam/cam_r18-w32-d16_1xb16-1500it_synthetic-128x128_consistency.py'  # noqa: E501
 model = dict(consistency_losses=[
     dict(type='PuzzleConsistencyLoss',
          grids=[(r, c) for r in (1, 2, 4) for c in (1, 2, 4)],

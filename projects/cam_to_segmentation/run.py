@@ -1,5 +1,7 @@
 """The embedded default, end to end on CPU (what `make demo` runs).
 
+    python -m projects.cam_to_segmentation.run [--work-dir DIR] [--fresh]
+
 1. write the synthetic dataset (VOC layout) to data/synthetic
 2. train the CAM classifier; classification mAP and CAM mIoU on val
 3. multi-scale CAMs for the train split (CAM files + overlays)
@@ -18,19 +20,20 @@ import json
 import os
 import os.path as osp
 import shutil
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
 
-import mmwsss  # noqa: E402,F401
-from mmengine.config import Config  # noqa: E402
-from mmengine.registry import init_default_scope  # noqa: E402
+from mmwsss.apis import generate_cams, make_pseudo_labels
+from mmwsss.apis.config_utils import build_dataset, stage_items
+from mmwsss.datasets.synthetic import preset, write_synthetic_dataset
+from mmwsss.evaluation.pseudo_label_eval import (eval_cam_dir, plot_sweep,
+                                                 sweep_summary)
+from mmwsss.utils.io import atomic_write
+from projects.common.recipe import StageTimer, point_config_at, train_or_load
+from projects.common.report import fmt, md_table, stage_table, write_report
 
-from mmwsss.apis.pipeline import (StageTimer, point_config_at,  # noqa: E402
-                                  train_or_load)
-from mmwsss.datasets.synthetic import preset, write_synthetic_dataset  # noqa: E402,E501
-
-HERE = osp.dirname(osp.dirname(osp.abspath(__file__)))
+HERE = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CAM_CONFIG = osp.join(HERE, 'configs', 'cam',
                       'cam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py')
 SEG_CONFIG = osp.join(
@@ -72,18 +75,13 @@ def main():
 
     with stage('2 CAM classifier: train + val'):
         cfg = point_config_at(Config.fromfile(CAM_CONFIG), args.data,
-                        osp.join(work, 'cam'), args.cam_iters, workers)
+                              osp.join(work, 'cam'), args.cam_iters, workers)
         cam_runner, capture = train_or_load(cfg)
         metrics = capture.metrics
         figs['cls_mAP_val'] = metrics.get('cls/mAP')
         figs['cam_mIoU_val'] = metrics.get('cam/mIoU')
         figs['cam_bg_thr_val'] = metrics.get('cam/best_bg_threshold')
 
-    from mmwsss.apis import generate_cams, make_pseudo_labels
-    from mmwsss.apis.config_utils import build_dataset, stage_items
-    from mmwsss.evaluation.pseudo_label_eval import (eval_cam_dir,
-                                                     plot_sweep,
-                                                     sweep_summary)
     init_default_scope('mmseg')
     train_ds = build_dataset(cfg, 'train_dataloader', pipeline=[
         dict(type='LoadImageFromFile'),
@@ -118,15 +116,15 @@ def main():
                                               preset='psa')],
             nproc=args.nproc, on_change='recompute')
         figs['pseudo_mIoU_train'] = summary['mIoU']
-        with open(osp.join(label_dir, 'summary.json'), 'w') as f:
+        with atomic_write(osp.join(label_dir, 'summary.json'), 'w') as f:
             json.dump(summary, f, indent=1)
     for kind in ('pseudo', 'gt'):
         title = ('6 DeepLabv3+ on pseudo-labels' if kind == 'pseudo' else
                  '7 DeepLabv3+ on GT masks (reference)')
         with stage(title):
-            seg_cfg = point_config_at(Config.fromfile(SEG_CONFIG.format(kind)),
-                                args.data, osp.join(work, f'seg_{kind}'),
-                                args.seg_iters, workers)
+            seg_cfg = point_config_at(
+                Config.fromfile(SEG_CONFIG.format(kind)), args.data,
+                osp.join(work, f'seg_{kind}'), args.seg_iters, workers)
             if kind == 'pseudo':
                 seg_cfg.train_dataloader.dataset.data_prefix.seg_map_path = \
                     label_dir
@@ -134,35 +132,42 @@ def main():
             metrics = capture.metrics
             figs[f'seg_{kind}_mIoU_val'] = metrics.get('mIoU')
 
-    ratio = (figs['seg_pseudo_mIoU_val'] / figs['seg_gt_mIoU_val']
-             if figs.get('seg_gt_mIoU_val') else float('nan'))
+    figs['classes'] = len(classes)
+    figs['cam_scales'] = list(CAM_SCALES)
+    figs['bg_alpha'] = BG_ALPHA
+    results = dict(figures=figs, seconds=times)
+    print(report(results, work))
 
-    def f(v):
-        return '-' if v is None else f'{v:.2f}'
-    lines = [
-        '# mmwsss demo: the embedded synthetic dataset, end to end', '',
-        '| figure | value |', '|---|---|',
-        f'| CAM classifier: classification mAP (val) | {f(figs["cls_mAP_val"])} |',  # noqa: E501
-        f'| CAM mIoU, single scale, best bg threshold (val) | {f(figs["cam_mIoU_val"])} (t = {figs["cam_bg_thr_val"]}) |',  # noqa: E501
-        f'| CAM mIoU, scales {CAM_SCALES} + flip, best bg threshold (train) | {f(figs["cam_mIoU_train"])} (t = {figs["cam_bg_thr_train"]}): the CAM-threshold pseudo-labels |',  # noqa: E501
-        f'| pseudo-labels: dense CRF, psa preset, alpha {BG_ALPHA} (train) | {f(figs["pseudo_mIoU_train"])} |',  # noqa: E501
-        f'| DeepLabv3+ trained on pseudo-labels (val) | {f(figs["seg_pseudo_mIoU_val"])} |',  # noqa: E501
-        f'| DeepLabv3+ trained on GT masks (val) | {f(figs["seg_gt_mIoU_val"])} |',  # noqa: E501
-        f'| pseudo / GT | {ratio * 100:.1f} % |',
-        '', '| stage | time (s) |', '|---|---|'
-    ] + [f'| {k} | {v:.1f} |' for k, v in times.items()] + [
-        f'| total | {sum(times.values()):.1f} |', '',
-        'mIoU in % over the 11 classes, absent classes left out (mmseg).',
-        f'Images: `{osp.relpath(osp.join(work, "cam_overlays"), HERE)}/` '
-        '(CAM overlays), `cam_threshold_sweep.png`, pseudo-label PNGs in '
-        f'`{osp.relpath(label_dir, HERE)}/`.', ''
+
+def report(results: dict, work: str) -> str:
+    """``results.md`` / ``results.json`` from the computed results."""
+    figs = results['figures']
+    ratio = (figs['seg_pseudo_mIoU_val'] / figs['seg_gt_mIoU_val'] * 100
+             if figs.get('seg_gt_mIoU_val') else None)
+    scales = tuple(figs['cam_scales'])
+    rows = [
+        ('CAM classifier: classification mAP (val)', figs['cls_mAP_val']),
+        ('CAM mIoU, single scale, best bg threshold (val)',
+         f'{fmt(figs["cam_mIoU_val"])} (t = {figs["cam_bg_thr_val"]})'),
+        (f'CAM mIoU, scales {scales} + flip, best bg threshold (train)',
+         f'{fmt(figs["cam_mIoU_train"])} (t = {figs["cam_bg_thr_train"]}): '
+         'the CAM-threshold pseudo-labels'),
+        (f'pseudo-labels: dense CRF, psa preset, alpha {figs["bg_alpha"]} '
+         '(train)', figs['pseudo_mIoU_train']),
+        ('DeepLabv3+ trained on pseudo-labels (val)',
+         figs['seg_pseudo_mIoU_val']),
+        ('DeepLabv3+ trained on GT masks (val)', figs['seg_gt_mIoU_val']),
+        ('pseudo / GT', '-' if ratio is None else f'{ratio:.1f} %'),
     ]
-    from mmwsss.utils.io import atomic_write
-    with atomic_write(osp.join(work, 'results.md'), 'w') as fh:
-        fh.write('\n'.join(lines))
-    with atomic_write(osp.join(work, 'results.json'), 'w') as fh:
-        json.dump(dict(figures=figs, seconds=times), fh, indent=1)
-    print('\n'.join(lines))
+    notes = [f'mIoU in % over the {figs["classes"]} classes, absent classes '
+             'left out (mmseg).',
+             f'Images: `{osp.relpath(osp.join(work, "cam_overlays"), HERE)}/`'
+             ' (CAM overlays), `cam_threshold_sweep.png`, pseudo-label PNGs '
+             f'in `{osp.relpath(osp.join(work, "pseudo_labels"), HERE)}/`.']
+    return write_report(
+        work, 'mmwsss demo: the embedded synthetic dataset, end to end',
+        [('', md_table(('figure', 'value'), rows)),
+         ('', stage_table(results['seconds']))], results, notes)
 
 
 if __name__ == '__main__':
