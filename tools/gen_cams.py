@@ -44,6 +44,9 @@ def parse_args():
                         help='rewrite CAM files in --out written by another '
                         'model or test_cfg (default: refuse)')
     parser.add_argument('--device', default='cpu')
+    parser.add_argument('--non-strict', action='store_true',
+                        help='load a checkpoint whose parameter names do '
+                        'not match the model (default: refuse)')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm'],
                         default='none')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
@@ -63,7 +66,8 @@ def main():
     if args.restrict is not None:
         test_cfg['restrict'] = None if args.restrict == 'none' \
             else args.restrict
-    model = load_model(cfg, args.checkpoint, args.device)
+    model = load_model(cfg, args.checkpoint, args.device,
+                       strict=not args.non_strict)
     # images and image labels only: pixel masks are never read here
     dataset = build_dataset(cfg, 'test_dataloader', args.split_file, [
         dict(type='LoadImageFromFile'),

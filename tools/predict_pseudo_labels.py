@@ -44,6 +44,9 @@ def parse_args():
                         help='rewrite masks in --out made by another model '
                         'or other settings (default: refuse)')
     parser.add_argument('--device', default='cpu')
+    parser.add_argument('--non-strict', action='store_true',
+                        help='load a checkpoint whose parameter names do '
+                        'not match the model (default: refuse)')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm'],
                         default='none')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
@@ -54,7 +57,8 @@ def main():
     args = parse_args()
     cfg = load_config(args.config, args.cfg_options)
     k, n = resolve_shard(args.shard, args.launcher)
-    model = load_model(cfg, args.checkpoint, args.device)
+    model = load_model(cfg, args.checkpoint, args.device,
+                       strict=not args.non_strict)
     dataset = build_dataset(cfg, args.dataset, args.split_file)
     items = relabel_items(dataset, args.out)
     os.makedirs(args.out, exist_ok=True)

@@ -9,6 +9,7 @@ from mmengine.config import Config
 from mmengine.dist import get_dist_info, init_dist
 from mmengine.registry import init_default_scope
 from mmengine.runner import load_checkpoint
+from mmengine.runner.checkpoint import CheckpointLoader
 from mmseg.registry import DATASETS, MODELS
 
 
@@ -22,10 +23,39 @@ def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
     return cfg
 
 
-def load_model(cfg: Config, checkpoint: str, device: str = 'cpu'):
+def checkpoint_key_mismatch(model, checkpoint: str) -> Tuple[List[str],
+                                                             List[str]]:
+    """``(missing, unexpected)`` parameter/buffer names of ``model`` vs the
+    ``state_dict`` of ``checkpoint`` (a ``module.`` prefix is ignored, as
+    mmengine does)."""
+    ckpt = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu')
+    state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else {}
+    have = {k[len('module.'):] if k.startswith('module.') else k
+            for k in state}
+    want = set(model.state_dict())
+    return sorted(want - have), sorted(have - want)
+
+
+def load_model(cfg: Config, checkpoint: str, device: str = 'cpu',
+               strict: bool = True):
     """``cfg.model`` built from mmseg's registry with ``checkpoint`` loaded,
-    on ``device``."""
+    on ``device``.
+
+    With ``strict`` (default) a checkpoint whose parameters do not match the
+    model's (missing or unexpected names: another model, a truncated
+    save) is a ValueError naming the checkpoint, the config's model type
+    and the first names; results from a partly loaded model are never
+    produced. ``strict=False`` loads what matches (mmengine's behaviour).
+    """
     model = MODELS.build(cfg.model)
+    if strict:
+        missing, unexpected = checkpoint_key_mismatch(model, checkpoint)
+        if missing or unexpected:
+            raise ValueError(
+                f'{checkpoint} does not match the {cfg.model.type} of the '
+                f'config: {len(missing)} missing (e.g. {missing[:3]}), '
+                f'{len(unexpected)} unexpected (e.g. {unexpected[:3]}) '
+                'parameter names; pass --non-strict to load it anyway')
     load_checkpoint(model, checkpoint, map_location='cpu')
     return model.to(device)
 

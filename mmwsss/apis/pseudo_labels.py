@@ -1,6 +1,7 @@
 """CAMs -> pseudo-label PNGs (optionally refined), in parallel and resumable."""
 from __future__ import annotations
 
+import logging
 import os.path as osp
 from contextlib import contextmanager
 from multiprocessing import get_context
@@ -10,6 +11,7 @@ import cv2
 import mmcv
 import numpy as np
 import torch
+from mmengine.logging import print_log
 from mmengine.utils import ProgressBar
 from mmseg.registry import MODELS
 
@@ -42,7 +44,8 @@ def pseudo_label_from_cams(cams: np.ndarray,
     maps the foreground CAMs ``(K, H, W) -> (K, H, W)`` first. The background
     score is ``bg_threshold`` (a constant: the CAM-threshold rule) or, if
     ``bg_alpha`` is given, ``(1 - max_c M'_c)^alpha`` (psa, SEAM):
-    :func:`~mmwsss.functional.cams_to_seg_logits`. Each refiner (e.g. :class:`~mmwsss.models.DenseCRF`) maps
+    :func:`~mmwsss.functional.cams_to_seg_logits`. Each refiner (e.g.
+    :class:`~mmwsss.models.DenseCRF`) maps
     ``(img, scores) -> scores``; the label is the argmax. An image without
     any stored class is all background.
 
@@ -98,10 +101,12 @@ def _init_worker(settings: dict) -> None:
 def _one(job: Tuple[str, str, str, Optional[str]]):
     img_path, cam_path, out_path, gt_path = job
     settings = _WORKER['settings']
+    nonfinite = 0
     if settings.get('reuse', True) and is_complete(out_path):
         label = read_label_png(out_path)
     else:
-        rec = load_cam_file(cam_path)
+        rec = load_cam_file(cam_path, settings['num_classes'] - 1)
+        nonfinite = int((~np.isfinite(rec['cams'])).sum())
         img = None
         if _WORKER['refiners'] or _WORKER['generator'] is not None:
             img = mmcv.imread(img_path, channel_order='rgb')
@@ -126,7 +131,7 @@ def _one(job: Tuple[str, str, str, Optional[str]]):
                                 torch.from_numpy(gt.astype(np.int64)),
                                 settings['num_classes']).numpy()
         bcounts = boundary_counts(label, gt, settings['num_classes'])
-    return hist, areas, bcounts
+    return hist, areas, bcounts, nonfinite
 
 
 @contextmanager
@@ -174,8 +179,10 @@ def make_pseudo_labels(items: List[dict],
         nproc: Worker processes.
 
     Returns:
-        dict: The summary: images, label coverage (fraction of non-ignored
-        pixels), class histogram (pixel fraction per class), and, where
+        dict: The summary: images, ``nonfinite_cam_values`` (``{CAM file:
+        count}`` of NaN/inf values, which become 0 and are also logged as a
+        warning), label coverage (fraction of non-ignored pixels), class
+        histogram (pixel fraction per class), and, where
         ground truth is given, mIoU / per-class IoU, precision and recall,
         contour F and J&F (:func:`summarize_contours`).
     """
@@ -196,18 +203,27 @@ def make_pseudo_labels(items: List[dict],
     areas = np.zeros((4, num_classes), np.int64)
     bcounts = np.zeros((4, num_classes), np.int64)
     have_gt = all(j[3] is not None for j in jobs) and bool(jobs)
+    nonfinite: Dict[str, int] = {}
     bar = ProgressBar(len(jobs)) if show_progress else None
     with _label_workers(nproc, settings) as run:
-        for h, a, b in run(_one, jobs):
+        for (_, cam_path, _, _), (h, a, b, bad) in zip(jobs, run(_one,
+                                                                jobs)):
+            if bad:
+                nonfinite[cam_path] = bad
             hist += h
             if a is not None:
                 areas += a
                 bcounts += b
             if bar:
                 bar.update()
+    if nonfinite:
+        print_log(f'{len(nonfinite)} CAM files hold NaN/inf values (set to 0 '
+                  f'before labelling): {sorted(nonfinite)[:10]}',
+                  logger='current', level=logging.WARNING)
     total = max(int(hist.sum()), 1)
     summary = dict(
         images=len(jobs),
+        nonfinite_cam_values=nonfinite,
         coverage=float(1 - hist[255] / total),
         class_fraction={int(c): float(hist[c] / total)
                         for c in range(num_classes)})

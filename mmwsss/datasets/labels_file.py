@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import os.path as osp
+import pickle
 from typing import Dict, Mapping, Sequence, Union
 
 import numpy as np
@@ -82,6 +83,62 @@ def _entry_to_multi_hot(path: str, name: str, entry, classes: Sequence[str]
     return labels
 
 
+# What a psa/IRN ``cls_labels.npy`` (``np.save`` of a dict of arrays) may
+# reference when unpickled; anything else is refused, never called.
+_NPY_GLOBALS = {
+    ('numpy.core.multiarray', '_reconstruct'),
+    ('numpy._core.multiarray', '_reconstruct'),
+    ('numpy.core.multiarray', 'scalar'),
+    ('numpy._core.multiarray', 'scalar'),
+    ('numpy', 'ndarray'),
+    ('numpy', 'dtype'),
+    ('_codecs', 'encode'),
+}
+
+
+class _ArraysOnlyUnpickler(pickle.Unpickler):
+    """Unpickles numpy arrays, scalars and builtin containers only."""
+
+    def find_class(self, module: str, name: str):
+        if (module, name) in _NPY_GLOBALS:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(
+            f'refusing to load {module}.{name} (only numpy arrays and '
+            'builtin containers are allowed)')
+
+
+def load_npy_dict(path: str) -> dict:
+    """The dict of a pickled ``.npy`` labels file (psa/IRN
+    ``cls_labels.npy``) without running code: the pickle may only build
+    numpy arrays and builtin containers (``np.load(allow_pickle=True)``
+    would call anything the file names). Raises a LabelsFileError naming
+    the file otherwise."""
+    try:
+        with open(path, 'rb') as f:
+            version = np.lib.format.read_magic(f)
+            if version == (1, 0):
+                shape, _, dtype = np.lib.format.read_array_header_1_0(f)
+            else:
+                shape, _, dtype = np.lib.format.read_array_header_2_0(f)
+            if dtype.hasobject:
+                arr = _ArraysOnlyUnpickler(f).load()
+            else:
+                raise LabelsFileError(
+                    f'{path}: a {dtype} array of shape {shape}, not a '
+                    'pickled dict of multi-hot vectors')
+    except LabelsFileError:
+        raise
+    except Exception as e:
+        raise LabelsFileError(
+            f'{path}: not a pickled dict of multi-hot vectors ({e})') from e
+    raw = arr.item() if isinstance(arr, np.ndarray) and arr.shape == () \
+        else arr
+    if not isinstance(raw, dict):
+        raise LabelsFileError(f'{path}: holds a {type(raw).__name__}, not a '
+                              'dict of multi-hot vectors')
+    return raw
+
+
 def load_labels_file(path: str, classes: Sequence[str]) -> LabelDict:
     """Load a labels file (JSON or NPY) as ``{image name: fg multi-hot}``.
 
@@ -93,12 +150,7 @@ def load_labels_file(path: str, classes: Sequence[str]) -> LabelDict:
     if not osp.isfile(path):
         raise FileNotFoundError(f'labels file not found: {path}')
     if path.endswith('.npy'):
-        try:
-            raw = np.load(path, allow_pickle=True).item()
-        except Exception as e:
-            raise LabelsFileError(
-                f'{path}: not a pickled dict of multi-hot vectors ({e})'
-            ) from e
+        raw = load_npy_dict(path)
         out: LabelDict = {}
         for key, vec in raw.items():
             name = _voc_int_key(key) if isinstance(

@@ -14,13 +14,16 @@ def confusion_areas(pred: Tensor, gt: Tensor, num_classes: int,
                     ignore_index: int = 255) -> Tensor:
     """``(4, C)`` areas: intersection, union, prediction, ground truth.
 
-    Pixels whose ground truth is ``ignore_index`` are left out.
+    Pixels whose ground truth is ``ignore_index`` are left out; a predicted
+    ``ignore_index`` is no prediction (it counts in the ground-truth area,
+    so it lowers recall and IoU, not precision).
     """
     valid = gt != ignore_index
     pred = pred[valid].long()
     gt = gt[valid].long()
     inter = torch.bincount(pred[pred == gt], minlength=num_classes)
-    area_pred = torch.bincount(pred, minlength=num_classes)
+    area_pred = torch.bincount(pred[pred != ignore_index],
+                               minlength=num_classes)
     area_gt = torch.bincount(gt, minlength=num_classes)
     union = area_pred + area_gt - inter
     return torch.stack([inter, union, area_pred, area_gt])[:, :num_classes]

@@ -16,11 +16,11 @@ from .functional import (cam_threshold_label, confusion_areas, iou_from_areas,
 
 
 def _scan(pairs: Sequence[tuple], load: Callable[[str], np.ndarray],
-          visit: Callable[[np.ndarray, np.ndarray], None],
+          visit: Callable[[np.ndarray, np.ndarray, str], None],
           show_progress: bool) -> None:
     """The one evaluation loop: for each ``(path, gt_path)``, ``load(path)``
     (``(..., H, W)``: a label map or CAMs), read the ground truth, check
-    the sizes (an error names both files) and ``visit(pred, gt)``."""
+    the sizes (an error names both files) and ``visit(pred, gt, path)``."""
     bar = ProgressBar(len(pairs)) if show_progress else None
     for path, gt_path in pairs:
         pred = load(path)
@@ -28,13 +28,25 @@ def _scan(pairs: Sequence[tuple], load: Callable[[str], np.ndarray],
         if pred.shape[-2:] != gt.shape:
             raise ValueError(f'{path} {pred.shape[-2:]} and {gt_path} '
                              f'{gt.shape} differ in size')
-        visit(pred, gt)
+        visit(pred, gt, path)
         if bar:
             bar.update()
 
 
+def check_label_values(labels: np.ndarray, num_classes: int, path: str,
+                       ignore_index: int = 255) -> None:
+    """Raise a ValueError naming ``path`` if a label is neither a class id
+    (< ``num_classes``) nor ``ignore_index``."""
+    out_of_range = (labels >= num_classes) & (labels != ignore_index)
+    bad = np.unique(labels[out_of_range])
+    if bad.size:
+        raise ValueError(f'{path}: label values {bad[:8].tolist()} are not '
+                         f'class ids (0-{num_classes - 1}) nor ignore '
+                         f'({ignore_index})')
+
+
 def _load_cams(num_fg: int) -> Callable[[str], np.ndarray]:
-    return lambda path: dense_cams(load_cam_file(path), num_fg)
+    return lambda path: dense_cams(load_cam_file(path, num_fg), num_fg)
 
 
 def eval_label_dir(pairs: Sequence[tuple], num_classes: int,
@@ -52,7 +64,8 @@ def eval_label_dir(pairs: Sequence[tuple], num_classes: int,
     """
     areas = np.zeros((4, num_classes), np.int64)
 
-    def visit(pred, gt):
+    def visit(pred, gt, path):
+        check_label_values(pred, num_classes, path, ignore_index)
         areas[...] += confusion_areas(
             torch.from_numpy(pred.astype(np.int64)),
             torch.from_numpy(gt.astype(np.int64)), num_classes,
@@ -72,7 +85,7 @@ def cam_dir_boundary_counts(pairs: Sequence[tuple], num_classes: int,
     ``threshold`` (the rule of :func:`eval_cam_dir`), for contour F."""
     out = np.zeros((4, num_classes), np.int64)
 
-    def visit(cams, gt):
+    def visit(cams, gt, path):
         pred = cam_threshold_label(torch.from_numpy(cams), threshold).numpy()
         out[...] += boundary_counts(pred, gt, num_classes, ignore_index)
 
@@ -86,7 +99,7 @@ def eval_cam_dir(pairs: Sequence[tuple], num_classes: int,
     """Summed ``(T, 4, C)`` areas of CAM files thresholded at each ``t``."""
     areas = np.zeros((len(thresholds), 4, num_classes), np.int64)
 
-    def visit(cams, gt):
+    def visit(cams, gt, path):
         areas[...] += threshold_sweep_areas(
             torch.from_numpy(cams), torch.from_numpy(gt.astype(np.int64)),
             thresholds, num_classes, ignore_index).numpy()

@@ -3,6 +3,7 @@ from .img_labels import (RESTRICT_MODES, check_restrict, classes_to_keep,
 from .multi_crop import multi_crop_windows, retag_labels, sliding_windows
 
 __all__ = [
-    'RESTRICT_MODES', 'check_restrict', 'classes_to_keep', 'multi_crop_windows', 'retag_labels',
-    'sliding_windows', 'stack_img_labels'
+    'RESTRICT_MODES', 'check_restrict', 'classes_to_keep',
+    'multi_crop_windows', 'retag_labels', 'sliding_windows',
+    'stack_img_labels'
 ]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import os.path as osp
-from typing import Dict
+from typing import Dict, Optional
 
 import numpy as np
 
@@ -36,18 +36,34 @@ def save_cam_file(path: str, cams: np.ndarray, keys: np.ndarray,
     atomic_write_bytes(path, buf.getvalue())
 
 
-def load_cam_file(path: str) -> Dict[str, np.ndarray]:
-    """Load a CAM file; a missing or unreadable file raises an error naming
-    it."""
+def load_cam_file(path: str,
+                  num_fg: Optional[int] = None) -> Dict[str, np.ndarray]:
+    """Load a CAM file; a missing, unreadable or inconsistent file raises an
+    error naming it.
+
+    The class keys must be distinct, one per map, and (with ``num_fg``, the
+    dataset's foreground classes) in ``[0, num_fg)``: a key out of range
+    would otherwise become an invalid label id.
+    """
     if not osp.isfile(path):
         raise FileNotFoundError(f'CAM file not found: {path}')
     try:
         with np.load(path) as f:
-            return dict(cams=f['cams'].astype(np.float32),
-                        keys=f['keys'].astype(np.int64),
-                        scores=f['scores'].astype(np.float32))
+            rec = dict(cams=f['cams'].astype(np.float32),
+                       keys=f['keys'].astype(np.int64),
+                       scores=f['scores'].astype(np.float32))
     except Exception as e:
         raise OSError(f'cannot read CAM file {path}: {e}') from e
+    keys, cams = rec['keys'], rec['cams']
+    if cams.ndim != 3 or keys.ndim != 1 or len(keys) != len(cams):
+        raise ValueError(f'{path}: {len(keys)} class keys for CAMs of shape '
+                         f'{cams.shape} (expected (K, H, W) and K keys)')
+    if len(set(keys.tolist())) != len(keys) or (keys < 0).any() or (
+            num_fg is not None and (keys >= num_fg).any()):
+        raise ValueError(f'{path}: class keys {keys.tolist()} must be '
+                         'distinct foreground indices in [0, '
+                         f'{num_fg if num_fg is not None else "C_fg"})')
+    return rec
 
 
 def dense_cams(record: Dict[str, np.ndarray], num_fg: int) -> np.ndarray:

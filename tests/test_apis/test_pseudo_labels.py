@@ -196,3 +196,26 @@ def test_labels_of_other_settings_are_never_reused(tmp_path):
     assert high == fresh and high['class_fraction'] != low['class_fraction']
     with open(osp.join(out, 'settings.json')) as f:
         assert json.load(f)['bg_threshold'] == 0.8
+
+
+def test_nonfinite_cams_are_counted_and_named(tmp_path):
+    """No silent NaNs: a CAM file (written by another tool) holding NaN/inf
+    is labelled as if they were 0 and named in the summary."""
+    cams = np.random.RandomState(0).rand(2, 6, 6).astype(np.float32)
+    items = []
+    for name, bad in (('clean', False), ('broken', True)):
+        c = cams.copy()
+        if bad:
+            c[0, :2, :2] = np.nan
+            c[1, 0, 0] = np.inf
+        path = str(tmp_path / f'{name}.npz')
+        np.savez_compressed(path, cams=c.astype(np.float16),
+                            keys=np.array([0, 1], np.int16),
+                            scores=np.zeros(2, np.float16))
+        items.append(dict(name=name, img_path='-', cam_path=path))
+    s = make_pseudo_labels(items, str(tmp_path / 'out'), 3,
+                           [[0, 0, 0], [1, 1, 1], [2, 2, 2]],
+                           show_progress=False)
+    assert s['nonfinite_cam_values'] == {items[1]['cam_path']: 5}
+    label = read_label_png(str(tmp_path / 'out' / 'broken.png'))
+    assert label.shape == (6, 6) and label.max() <= 2

@@ -63,3 +63,50 @@ def test_npy_wrong_length(tmp_path):
 def test_missing_file():
     with pytest.raises(FileNotFoundError, match='nope.json'):
         load_labels_file('/nonexistent/nope.json', CLASSES)
+
+
+class _Payload:
+    """Unpickling calls ``Path.touch(marker)``: code a labels file runs."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        import pathlib
+        return pathlib.Path.touch, (pathlib.Path(self.marker), )
+
+
+def _write_object_npy(path, obj):
+    import pickle
+    with open(path, 'wb') as f:
+        np.lib.format.write_array_header_1_0(
+            f, dict(descr='|O', fortran_order=False, shape=()))
+        pickle.dump(obj, f, protocol=3)
+
+
+def test_npy_labels_file_cannot_run_code(tmp_path):
+    marker = tmp_path / 'ran'
+    evil = str(tmp_path / 'evil.npy')
+    _write_object_npy(evil, {'x': _Payload(str(marker))})
+    # the attack is real: numpy's pickle loading runs it
+    np.load(evil, allow_pickle=True)
+    assert marker.exists()
+    marker.unlink()
+    with pytest.raises(LabelsFileError, match='evil.npy.*refusing to load '
+                       'builtins.getattr'):
+        load_labels_file(evil, CLASSES)
+    assert not marker.exists()
+
+
+def test_npy_psa_format_loads_without_pickle_execution(tmp_path):
+    """psa/IRN's cls_labels.npy: ``np.save`` of {VOC int key: vector}."""
+    path = str(tmp_path / 'cls_labels.npy')
+    np.save(path, {2007000032: np.array([0, 1, 0], np.float32),
+                   'b': np.array([1.0, 0, 1])})
+    labels = load_labels_file(path, CLASSES)
+    assert labels['2007_000032'].tolist() == [0, 1, 0]
+    assert labels['b'].tolist() == [1, 0, 1]
+    # a plain (non-object) array is named, not loaded
+    np.save(str(tmp_path / 'plain.npy'), np.zeros((2, 3)))
+    with pytest.raises(LabelsFileError, match='plain.npy: a float64 array'):
+        load_labels_file(str(tmp_path / 'plain.npy'), CLASSES)

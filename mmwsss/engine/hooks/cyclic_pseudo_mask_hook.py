@@ -57,9 +57,9 @@ class CyclicPseudoMaskHook(Hook):
     ``pseudo_mask_round = k`` in the message hub
     (:mod:`mmwsss.utils.runtime_info`): the paper runs one cycle on VOC and
     uses PUS only in the first round, which is
-    ``PUSLoss(off_from_round=1)``. ``restart_lr`` resets the learning rate to its initial value
-    so that a second scheduler (``begin=rounds[0]``) anneals again; the
-    weights are kept (to retrain from scratch instead, run
+    ``PUSLoss(off_from_round=1)``. ``restart_lr`` resets the learning rate
+    to its initial value so that a second scheduler (``begin=rounds[0]``)
+    anneals again; the weights are kept (to retrain from scratch instead, run
     ``tools/predict_pseudo_labels.py`` and a new training, see
     ``configs/pmm/README.md``). Resuming after a switch re-applies it (and
     finishes an interrupted prediction).

@@ -38,9 +38,9 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
        soft-margin loss against the image labels;
     3. unless in the classification-only warm-up (the first
        ``train_cfg.warmup_iters`` iterations, read from mmengine's message
-       hub, see :mod:`mmwsss.utils.runtime_info`): PAMR on the detached masks with the
-       de-normalised image resized to the mask size, upsampled to the input
-       size, absent classes zeroed; pseudo-GT by the 0.7/0.6 cut-offs
+       hub, see :mod:`mmwsss.utils.runtime_info`): PAMR on the detached
+       masks with the de-normalised image resized to the mask size,
+       upsampled to the input size, absent classes zeroed; pseudo-GT by the 0.7/0.6 cut-offs
        floored at 0.2; class-balanced CE of the logits (eq. 21-23);
     4. each of ``cam_losses`` (e.g. HFPL's :class:`~mmwsss.models.ISLLoss`,
        :class:`~mmwsss.models.FSLLoss`) on the foreground logits ``y`` as
