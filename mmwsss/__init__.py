@@ -9,10 +9,12 @@ and lets configs inherit ours as ``_base_ = 'mmwsss::<dir>/<file>.py'`` (see
 :mod:`mmwsss.utils.config_scope`).
 """
 from .version import __version__, version_info
-from .utils.checkpoint import register_trusted_local_loader
+from .utils.checkpoint import (register_safe_remote_loader,
+                               register_trusted_local_loader)
 from .utils.config_scope import register_config_scope
 
 register_trusted_local_loader()
+register_safe_remote_loader()
 register_config_scope()
 
 from . import apis, datasets, engine, evaluation, models  # noqa: E402,F401

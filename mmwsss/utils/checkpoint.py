@@ -10,8 +10,13 @@ numpy scalars, the config), so ``--resume``, ``load_from`` and
 re-registers mmengine's loader for **local files only** (the scheme with no
 prefix) with ``weights_only=False``. Full unpickling runs arbitrary code
 from the file, so only load local checkpoints you trust - your own training
-runs. Remote schemes (``http://``, ``open-mmlab://``, ...) keep torch's safe
-default. Set ``MMWSSS_WEIGHTS_ONLY=1`` to keep torch's default for local
+runs. Remote schemes must keep torch's safe ``weights_only=True``, but
+mmengine downloads them (``http(s)://``, ``torchvision://``,
+``open-mmlab://``, ``mmcls://`` ...) through
+``torch.hub.load_state_dict_from_url``, whose default is
+``weights_only=False``: :func:`register_safe_remote_loader` (also called on
+import) makes mmengine's download call it with ``weights_only=True``, so a
+payload served over the network is refused, never run. Set ``MMWSSS_WEIGHTS_ONLY=1`` to keep torch's default for local
 files as well.
 
 Every mmwsss config imports :mod:`mmwsss` through ``custom_imports``, so
@@ -24,7 +29,9 @@ import os
 import os.path as osp
 
 import torch
+import mmengine.runner.checkpoint as mmengine_checkpoint
 from mmengine.runner.checkpoint import CheckpointLoader
+from torch.hub import load_state_dict_from_url
 
 ENV_OPT_OUT = 'MMWSSS_WEIGHTS_ONLY'
 
@@ -51,3 +58,26 @@ def register_trusted_local_loader() -> bool:
     CheckpointLoader.register_scheme(
         prefixes='', loader=load_from_local_trusted, force=True)
     return True
+
+
+def load_url_weights_only(url: str, model_dir=None, map_location=None,
+                          progress: bool = True, check_hash: bool = False,
+                          file_name=None):
+    """``torch.hub.load_state_dict_from_url`` with ``weights_only=True``:
+    tensors and plain containers load, any other pickled object is an
+    UnpicklingError."""
+    return load_state_dict_from_url(
+        url, model_dir=model_dir, map_location=map_location,
+        progress=progress, check_hash=check_hash, file_name=file_name,
+        weights_only=True)
+
+
+def register_safe_remote_loader() -> None:
+    """Make every remote scheme of mmengine's ``CheckpointLoader`` load with
+    ``weights_only=True`` (its download function is the module attribute
+    ``mmengine.runner.checkpoint.load_url``; a test fails if mmengine
+    renames it)."""
+    if not hasattr(mmengine_checkpoint, 'load_url'):
+        raise RuntimeError('mmengine.runner.checkpoint.load_url is gone: '
+                           'update mmwsss.utils.checkpoint')
+    mmengine_checkpoint.load_url = load_url_weights_only
