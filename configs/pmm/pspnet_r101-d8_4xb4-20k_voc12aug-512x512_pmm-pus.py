@@ -6,6 +6,8 @@
 # which mmseg does not ship; swap the backbone to reproduce it.
 _base_ = 'mmseg::pspnet/pspnet_r101-d8_4xb4-20k_voc12aug-512x512.py'
 custom_imports = dict(imports=['mmwsss'], allow_failed_imports=False)
+# crash-safe checkpoint saves (mmwsss.engine.AtomicCheckpointHook)
+default_hooks = dict(checkpoint=dict(type='AtomicCheckpointHook'))
 pseudo_label_dir = 'pseudo_labels/ppmg'  # relative to data_root, or absolute
 train_dataloader = dict(
     dataset=dict(

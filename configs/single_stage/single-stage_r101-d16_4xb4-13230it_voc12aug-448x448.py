@@ -71,5 +71,5 @@ val_evaluator = dict(
     ])
 test_evaluator = val_evaluator
 default_hooks = dict(
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=1323,
+    checkpoint=dict(type='AtomicCheckpointHook', by_epoch=False, interval=1323,
                     max_keep_ckpts=2))

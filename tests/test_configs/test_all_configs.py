@@ -95,3 +95,12 @@ def test_every_config_path_mentioned_exists():
     missing = sorted((m, osp.relpath(p, ROOT)) for m, p in named
                      if not osp.isfile(osp.join(ROOT, m)))
     assert not missing, missing
+
+
+@pytest.mark.parametrize('path', MODEL_CONFIGS,
+                         ids=lambda p: osp.relpath(p, ROOT))
+def test_checkpoints_are_saved_atomically(path):
+    """Every shipped training config saves with AtomicCheckpointHook (a kill
+    during a save never loses the last checkpoint)."""
+    cfg = Config.fromfile(path, import_custom_modules=False)
+    assert cfg.default_hooks.checkpoint.type == 'AtomicCheckpointHook'

@@ -15,7 +15,7 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=500,
+    checkpoint=dict(type='AtomicCheckpointHook', by_epoch=False, interval=500,
                     max_keep_ckpts=2),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     # draws only with tools/test.py --show/--show-dir; every batch (mmseg's
