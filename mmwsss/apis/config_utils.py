@@ -12,6 +12,8 @@ from mmengine.runner import load_checkpoint
 from mmengine.runner.checkpoint import CheckpointLoader
 from mmseg.registry import DATASETS, MODELS
 
+from mmwsss.utils.io import output_names
+
 
 def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
     """Load a config, apply ``--cfg-options`` and set mmseg's default scope
@@ -88,10 +90,10 @@ def stage_items(dataset, cam_dir: Optional[str] = None,
     """``dict(name, img_path, cam_path, gt_path)`` per image of a dataset;
     ``gt_path`` is None where the image has no mask (or an error naming the
     mask with ``require_gt``)."""
+    infos = [dataset.get_data_info(i) for i in range(len(dataset))]
+    names = output_names([info['img_path'] for info in infos])
     items = []
-    for i in range(len(dataset)):
-        info = dataset.get_data_info(i)
-        name = osp.splitext(osp.basename(info['img_path']))[0]
+    for info, name in zip(infos, names):
         seg = info.get('seg_map_path')
         has_gt = bool(seg) and osp.isfile(seg)
         if require_gt and not has_gt:

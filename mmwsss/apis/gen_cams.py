@@ -13,7 +13,7 @@ from mmwsss.structures import classes_to_keep
 from mmwsss.utils.cam_io import save_cam_file
 from mmwsss.utils.fingerprint import model_fingerprint
 from mmwsss.utils.io import (check_run_settings, is_complete,
-                             read_label_png, save_png)
+                             output_names, read_label_png, save_png)
 from .visualize import cam_overlay_panel
 
 
@@ -53,6 +53,9 @@ def generate_cams(model,
         dict: ``written`` and ``skipped`` counts.
     """
     rank, world = shard
+    # every rank checks the whole dataset: one name per image
+    names = output_names([dataset.get_data_info(i)['img_path']
+                          for i in range(len(dataset))])
     indices = list(range(rank, len(dataset), world))
     model.eval()
     reuse = check_run_settings(out_dir, dict(model=model_fingerprint(model)),
@@ -66,7 +69,7 @@ def generate_cams(model,
     written = skipped = 0
     for n, idx in enumerate(indices):
         info = dataset.get_data_info(idx)
-        name = osp.splitext(osp.basename(info['img_path']))[0]
+        name = names[idx]
         path = osp.join(out_dir, name + '.npz')
         want_overlay = overlay_dir is not None and n < num_overlays
         done = reuse and is_complete(path)

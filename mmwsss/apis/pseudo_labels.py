@@ -186,6 +186,12 @@ def make_pseudo_labels(items: List[dict],
         ground truth is given, mIoU / per-class IoU, precision and recall,
         contour F and J&F (:func:`summarize_contours`).
     """
+    seen = {}
+    for it in items:
+        if it['name'] in seen:
+            raise ValueError(f'{seen[it["name"]]} and {it["img_path"]} share '
+                             f'the output name {it["name"]!r} in {out_dir}')
+        seen[it['name']] = it['img_path']
     settings = dict(bg_threshold=bg_threshold, bg_alpha=bg_alpha,
                     refiners=list(refiners),
                     cam_transforms=list(cam_transforms),

@@ -14,7 +14,7 @@ import io
 import json
 import os
 import tempfile
-from typing import Iterator, Optional, Sequence
+from typing import Iterator, List, Optional, Sequence
 
 import numpy as np
 from PIL import Image
@@ -138,3 +138,21 @@ def check_run_settings(out_dir: str, settings: dict,
         with atomic_write(path, 'w') as f:
             json.dump(record, f, indent=1)
     return not changed
+
+
+def output_names(img_paths: Sequence[str]) -> List[str]:
+    """The name under which each image's outputs (CAM file, pseudo-label
+    PNG) are written: the file name without extension. Two images with
+    the same name (``a/img.jpg``, ``b/img.jpg``) would share one output
+    file, so that is a ValueError naming both."""
+    names, seen = [], {}
+    for path in img_paths:
+        name = os.path.splitext(os.path.basename(path))[0]
+        if name in seen:
+            raise ValueError(
+                f'{seen[name]} and {path} have the same name {name!r}: their '
+                'CAM files and pseudo-labels would overwrite each other; '
+                'rename one or split the dataset')
+        seen[name] = path
+        names.append(name)
+    return names

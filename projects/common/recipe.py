@@ -3,12 +3,18 @@ a config at a dataset and work dir, train-or-load with mmengine's Runner,
 time stages. Recipe code, not library: ``mmwsss`` never imports it."""
 from __future__ import annotations
 
+import glob
 import json
+import logging
+import os
 import os.path as osp
+import re
 import time
 from typing import Dict, List, Optional, Tuple
 
+import torch
 from mmengine.hooks import Hook
+from mmengine.logging import print_log
 from mmengine.runner import Runner
 
 from mmwsss.utils.io import atomic_write
@@ -55,6 +61,43 @@ def point_config_at(cfg, data_root: str, work_dir: str,
     return cfg
 
 
+def is_valid_checkpoint(path: str) -> bool:
+    """Whether ``path`` loads as a checkpoint with a ``state_dict`` (a
+    truncated or corrupt file does not)."""
+    try:
+        ckpt = torch.load(path, map_location='cpu', weights_only=False)
+    except Exception:
+        return False
+    return isinstance(ckpt, dict) and isinstance(ckpt.get('state_dict'),
+                                                 dict)
+
+
+def set_aside_invalid_checkpoints(work_dir: str) -> List[str]:
+    """Rename every ``iter_*.pth`` of ``work_dir`` that does not load to
+    ``*.pth.corrupt`` and point ``last_checkpoint`` at the newest valid one
+    (or remove it), so that a rerun retrains or resumes instead of failing
+    on the broken file. Returns the renamed paths."""
+    if not osp.isdir(work_dir):
+        return []
+    found = sorted(glob.glob(osp.join(work_dir, 'iter_*.pth')),
+                   key=lambda p: int(re.findall(r'\d+', osp.basename(p))[0]))
+    bad = [p for p in found if not is_valid_checkpoint(p)]
+    for p in bad:
+        os.replace(p, p + '.corrupt')
+        print_log(f'{p} does not load (truncated or corrupt): set aside as '
+                  f'{osp.basename(p)}.corrupt', logger='current',
+                  level=logging.WARNING)
+    last = osp.join(work_dir, 'last_checkpoint')
+    if bad and osp.isfile(last):
+        good = [p for p in found if p not in bad]
+        if good:
+            with atomic_write(last, 'w') as f:
+                f.write(good[-1])
+        else:
+            os.remove(last)
+    return bad
+
+
 def train_or_load(cfg, checkpoint: Optional[str] = None
                   ) -> Tuple[object, CaptureMetrics]:
     """Train (resuming an interrupted run) or, if the final checkpoint
@@ -62,7 +105,10 @@ def train_or_load(cfg, checkpoint: Optional[str] = None
     ``(runner, capture)``; ``capture.metrics`` holds the last validation
     result and ``capture.history`` every one of the training run (kept in
     ``WORK_DIR/val_history.json``, so a rerun that only tests still
-    reports the intermediate validations)."""
+    reports the intermediate validations). Checkpoints of the work dir that
+    do not load are set aside first (:func:`set_aside_invalid_checkpoints`):
+    a truncated final checkpoint means training again, not failing."""
+    set_aside_invalid_checkpoints(cfg.work_dir)
     final = osp.join(cfg.work_dir, f'iter_{cfg.train_cfg.max_iters}.pth')
     record = osp.join(cfg.work_dir, 'val_history.json')
     capture = CaptureMetrics()

@@ -1,0 +1,45 @@
+"""projects/common/recipe.py: a truncated checkpoint is set aside, not
+trusted (a rerun of a recipe retrains or resumes from the last valid one)."""
+import os
+import os.path as osp
+
+import torch
+
+from projects.common.recipe import (is_valid_checkpoint,
+                                    set_aside_invalid_checkpoints)
+
+
+def _ckpt(path, it):
+    torch.save({'state_dict': {'w': torch.zeros(2)}, 'meta': {'iter': it}},
+               path)
+
+
+def test_truncated_final_checkpoint_is_set_aside(tmp_path):
+    work = str(tmp_path)
+    for it in (500, 1000, 1500):
+        _ckpt(osp.join(work, f'iter_{it}.pth'), it)
+    final = osp.join(work, 'iter_1500.pth')
+    data = open(final, 'rb').read()
+    with open(final, 'wb') as f:          # a save killed half-way
+        f.write(data[:len(data) // 2])
+    with open(osp.join(work, 'last_checkpoint'), 'w') as f:
+        f.write(final)
+    assert not is_valid_checkpoint(final)
+    assert is_valid_checkpoint(osp.join(work, 'iter_1000.pth'))
+    assert set_aside_invalid_checkpoints(work) == [final]
+    assert not osp.exists(final) and osp.exists(final + '.corrupt')
+    assert open(osp.join(work, 'last_checkpoint')).read() == osp.join(
+        work, 'iter_1000.pth')
+    assert set_aside_invalid_checkpoints(work) == []     # idempotent
+
+
+def test_no_valid_checkpoint_left_removes_last_checkpoint(tmp_path):
+    work = str(tmp_path)
+    bad = osp.join(work, 'iter_2.pth')
+    with open(bad, 'wb') as f:
+        f.write(b'')                       # zero bytes (disk full)
+    with open(osp.join(work, 'last_checkpoint'), 'w') as f:
+        f.write(bad)
+    assert set_aside_invalid_checkpoints(work) == [bad]
+    assert not os.path.exists(osp.join(work, 'last_checkpoint'))
+    assert set_aside_invalid_checkpoints(str(tmp_path / 'none')) == []
