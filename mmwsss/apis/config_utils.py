@@ -12,6 +12,7 @@ from mmengine.runner import load_checkpoint
 from mmengine.runner.checkpoint import CheckpointLoader
 from mmseg.registry import DATASETS, MODELS
 
+from mmwsss.utils.dist import init_cpu_process_group
 from mmwsss.utils.io import output_names
 
 
@@ -66,7 +67,9 @@ def resolve_shard(shard: str, launcher: str = 'none') -> Tuple[int, int]:
     """``(k, n)`` from ``--shard K/N``, or this rank of a distributed launch
     (``--launcher pytorch|slurm``, which also initialises it)."""
     if launcher != 'none':
-        init_dist(launcher)
+        # torchrun on a CPU-only machine: gloo (mmwsss.utils.dist)
+        if not (launcher == 'pytorch' and init_cpu_process_group()):
+            init_dist(launcher)
         return get_dist_info()
     k, n = (int(v) for v in shard.split('/'))
     return k, n

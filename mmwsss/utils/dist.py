@@ -7,6 +7,22 @@ import torch
 import torch.distributed as dist
 
 
+def init_cpu_process_group() -> bool:
+    """Initialise a ``gloo`` process group from torchrun's environment when
+    CUDA is absent (mmengine's ``init_dist('pytorch')`` would call
+    ``torch.cuda.set_device`` and fail). Returns False with CUDA present
+    (nothing done); raises naming the missing environment otherwise."""
+    if torch.cuda.is_available():
+        return False
+    if 'RANK' not in os.environ:
+        raise RuntimeError('--launcher pytorch needs torchrun\'s environment '
+                           '(RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT); '
+                           'use tools/dist_train.sh')
+    if not dist.is_initialized():
+        dist.init_process_group(backend='gloo')
+    return True
+
+
 def setup_cpu_distributed(cfg) -> bool:
     """Make ``--launcher pytorch`` work on a machine without CUDA.
 
@@ -21,14 +37,9 @@ def setup_cpu_distributed(cfg) -> bool:
     Returns:
         bool: Whether the CPU process group was set up here.
     """
-    if cfg.get('launcher', 'none') != 'pytorch' or torch.cuda.is_available():
+    if cfg.get('launcher', 'none') != 'pytorch' or \
+            not init_cpu_process_group():
         return False
-    if 'RANK' not in os.environ:
-        raise RuntimeError('--launcher pytorch needs torchrun\'s environment '
-                           '(RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT); '
-                           'use tools/dist_train.sh')
-    if not dist.is_initialized():
-        dist.init_process_group(backend='gloo')
     if cfg.get('model_wrapper_cfg') is None:
         cfg.model_wrapper_cfg = dict(
             type='MMDistributedDataParallel', device_ids=None,

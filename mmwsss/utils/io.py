@@ -129,7 +129,10 @@ def check_run_settings(out_dir: str, settings: dict,
         why = (f'files made with other settings ({", ".join(changed)} '
                f'differ, see {path})')
     else:  # files written before settings were recorded: unknown settings
-        changed = [n for n in os.listdir(out_dir) if n != 'settings.json']
+        # (temp files of a concurrent writer - another shard recording the
+        # same settings right now - are not results and do not count)
+        changed = [n for n in os.listdir(out_dir) if n != 'settings.json'
+                   and not n.startswith(TMP_PREFIX)]
         why = f'files but no record of their settings ({path})'
     if changed and on_change == 'error':
         raise ValueError(f'{out_dir} holds {why}; use a new output directory '
