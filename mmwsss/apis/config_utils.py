@@ -8,7 +8,7 @@ from typing import List, Optional, Sequence, Tuple
 from mmengine.config import Config
 from mmengine.dist import get_dist_info, init_dist
 from mmengine.registry import init_default_scope
-from mmengine.runner import load_checkpoint
+from mmengine.runner import load_state_dict
 from mmengine.runner.checkpoint import CheckpointLoader
 from mmseg.registry import DATASETS, MODELS
 
@@ -26,16 +26,19 @@ def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
     return cfg
 
 
-def checkpoint_key_mismatch(model, checkpoint: str) -> Tuple[List[str],
-                                                             List[str]]:
-    """``(missing, unexpected)`` parameter/buffer names of ``model`` vs the
-    ``state_dict`` of ``checkpoint`` (a ``module.`` prefix is ignored, as
-    mmengine does)."""
+def checkpoint_state_dict(checkpoint: str) -> dict:
+    """The ``state_dict`` of ``checkpoint`` (read once), without the
+    ``module.`` prefix of wrapped models, as mmengine's loader strips it."""
     ckpt = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu')
     state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else {}
-    have = {k[len('module.'):] if k.startswith('module.') else k
-            for k in state}
-    want = set(model.state_dict())
+    return {k[len('module.'):] if k.startswith('module.') else k: v
+            for k, v in state.items()}
+
+
+def state_dict_mismatch(model, state: dict) -> Tuple[List[str], List[str]]:
+    """``(missing, unexpected)`` parameter/buffer names of ``model`` vs
+    ``state``."""
+    have, want = set(state), set(model.state_dict())
     return sorted(want - have), sorted(have - want)
 
 
@@ -51,15 +54,16 @@ def load_model(cfg: Config, checkpoint: str, device: str = 'cpu',
     produced. ``strict=False`` loads what matches (mmengine's behaviour).
     """
     model = MODELS.build(cfg.model)
+    state = checkpoint_state_dict(checkpoint)
     if strict:
-        missing, unexpected = checkpoint_key_mismatch(model, checkpoint)
+        missing, unexpected = state_dict_mismatch(model, state)
         if missing or unexpected:
             raise ValueError(
                 f'{checkpoint} does not match the {cfg.model.type} of the '
                 f'config: {len(missing)} missing (e.g. {missing[:3]}), '
                 f'{len(unexpected)} unexpected (e.g. {unexpected[:3]}) '
                 'parameter names; pass --non-strict to load it anyway')
-    load_checkpoint(model, checkpoint, map_location='cpu')
+    load_state_dict(model, state, strict=False)
     return model.to(device)
 
 

@@ -20,7 +20,8 @@ from .visualize import cam_overlay_panel
 def kept_classes(sample, restrict: Optional[str], score_thr: float
                  ) -> np.ndarray:
     """Foreground indices whose CAMs are stored for one predicted sample
-    (the same rule as the model's, :func:`~mmwsss.structures.classes_to_keep`)."""
+    (the same rule as the model's,
+    :func:`~mmwsss.structures.classes_to_keep`)."""
     scores = sample.pred_img_scores[None]
     keep = classes_to_keep(restrict, scores, [sample], scores.shape[1],
                            score_thr)
@@ -54,8 +55,8 @@ def generate_cams(model,
     """
     rank, world = shard
     # every rank checks the whole dataset: one name per image
-    names = output_names([dataset.get_data_info(i)['img_path']
-                          for i in range(len(dataset))])
+    infos = [dataset.get_data_info(i) for i in range(len(dataset))]
+    names = output_names([info['img_path'] for info in infos])
     indices = list(range(rank, len(dataset), world))
     model.eval()
     reuse = check_run_settings(out_dir, dict(model=model_fingerprint(model)),
@@ -68,8 +69,7 @@ def generate_cams(model,
         bar = ProgressBar(len(indices))
     written = skipped = 0
     for n, idx in enumerate(indices):
-        info = dataset.get_data_info(idx)
-        name = names[idx]
+        info, name = infos[idx], names[idx]
         path = osp.join(out_dir, name + '.npz')
         want_overlay = overlay_dir is not None and n < num_overlays
         done = reuse and is_complete(path)

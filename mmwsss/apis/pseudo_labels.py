@@ -22,8 +22,8 @@ from mmwsss.functional.cam_ops import cams_to_seg_logits
 from mmwsss.models.refiners import (CAMTransform, LabelGenerator,
                                     ScoreRefiner, check_kind)
 from mmwsss.utils.cam_io import load_cam_file
-from mmwsss.utils.io import (check_run_settings, is_complete,
-                             read_label_png, save_png)
+from mmwsss.utils.io import (check_run_settings, check_unique_names,
+                             is_complete, read_label_png, save_png)
 
 
 def pseudo_label_from_cams(cams: np.ndarray,
@@ -186,12 +186,8 @@ def make_pseudo_labels(items: List[dict],
         ground truth is given, mIoU / per-class IoU, precision and recall,
         contour F and J&F (:func:`summarize_contours`).
     """
-    seen = {}
-    for it in items:
-        if it['name'] in seen:
-            raise ValueError(f'{seen[it["name"]]} and {it["img_path"]} share '
-                             f'the output name {it["name"]!r} in {out_dir}')
-        seen[it['name']] = it['img_path']
+    check_unique_names([it['name'] for it in items],
+                       [it['img_path'] for it in items], out_dir)
     settings = dict(bg_threshold=bg_threshold, bg_alpha=bg_alpha,
                     refiners=list(refiners),
                     cam_transforms=list(cam_transforms),
@@ -212,8 +208,8 @@ def make_pseudo_labels(items: List[dict],
     nonfinite: Dict[str, int] = {}
     bar = ProgressBar(len(jobs)) if show_progress else None
     with _label_workers(nproc, settings) as run:
-        for (_, cam_path, _, _), (h, a, b, bad) in zip(jobs, run(_one,
-                                                                jobs)):
+        results = run(_one, jobs)
+        for (_, cam_path, _, _), (h, a, b, bad) in zip(jobs, results):
             if bad:
                 nonfinite[cam_path] = bad
             hist += h

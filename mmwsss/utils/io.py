@@ -148,14 +148,22 @@ def output_names(img_paths: Sequence[str]) -> List[str]:
     PNG) are written: the file name without extension. Two images with
     the same name (``a/img.jpg``, ``b/img.jpg``) would share one output
     file, so that is a ValueError naming both."""
-    names, seen = [], {}
-    for path in img_paths:
-        name = os.path.splitext(os.path.basename(path))[0]
+    names = [os.path.splitext(os.path.basename(p))[0] for p in img_paths]
+    check_unique_names(names, img_paths)
+    return names
+
+
+def check_unique_names(names: Sequence[str], sources: Sequence[str],
+                       where: str = '') -> None:
+    """Raise a ValueError naming both sources when two of ``names`` (the
+    output names of ``sources``) are equal: their files would overwrite
+    each other."""
+    seen = {}
+    for name, source in zip(names, sources):
         if name in seen:
             raise ValueError(
-                f'{seen[name]} and {path} have the same name {name!r}: their '
-                'CAM files and pseudo-labels would overwrite each other; '
-                'rename one or split the dataset')
-        seen[name] = path
-        names.append(name)
-    return names
+                f'{seen[name]} and {source} have the same name {name!r}'
+                f'{" in " + where if where else ""}: their CAM files and '
+                'pseudo-labels would overwrite each other; rename one or '
+                'split the dataset')
+        seen[name] = source

@@ -29,6 +29,7 @@ def test_same_stem_in_two_folders_is_named(tmp_path):
                       str(tmp_path / 'cams'), show_progress=False)
     items = [dict(name='img', img_path=p, cam_path='-')
              for p in ('a/img.jpg', 'b/img.jpg')]
-    with pytest.raises(ValueError, match='share the output name'):
+    with pytest.raises(ValueError, match=r"a/img\.jpg and b/img\.jpg have "
+                       "the same name 'img' in .*out"):
         make_pseudo_labels(items, str(tmp_path / 'out'), 2, [[0, 0, 0]] * 2,
                            show_progress=False)
