@@ -73,26 +73,32 @@ def is_valid_checkpoint(path: str) -> bool:
 
 
 def set_aside_invalid_checkpoints(work_dir: str) -> List[str]:
-    """Rename every ``iter_*.pth`` of ``work_dir`` that does not load to
-    ``*.pth.corrupt`` and point ``last_checkpoint`` at the newest valid one
-    (or remove it), so that a rerun retrains or resumes instead of failing
-    on the broken file. Returns the renamed paths."""
+    """From the newest ``iter_*.pth`` of ``work_dir`` down to the first one
+    that loads (the only ones a rerun would use: the final checkpoint, or
+    the one it resumes from), rename those that do not load to
+    ``*.pth.corrupt`` and point ``last_checkpoint`` at that newest valid
+    one (or remove it), so that a rerun retrains or resumes instead of
+    failing on the broken file. Returns the renamed paths."""
     if not osp.isdir(work_dir):
         return []
     found = sorted(glob.glob(osp.join(work_dir, 'iter_*.pth')),
-                   key=lambda p: int(re.findall(r'\d+', osp.basename(p))[0]))
-    bad = [p for p in found if not is_valid_checkpoint(p)]
-    for p in bad:
+                   key=lambda p: int(re.findall(r'\d+', osp.basename(p))[0]),
+                   reverse=True)
+    bad, good = [], None
+    for p in found:
+        if is_valid_checkpoint(p):
+            good = p
+            break
         os.replace(p, p + '.corrupt')
+        bad.append(p)
         print_log(f'{p} does not load (truncated or corrupt): set aside as '
                   f'{osp.basename(p)}.corrupt', logger='current',
                   level=logging.WARNING)
     last = osp.join(work_dir, 'last_checkpoint')
     if bad and osp.isfile(last):
-        good = [p for p in found if p not in bad]
         if good:
             with atomic_write(last, 'w') as f:
-                f.write(good[-1])
+                f.write(good)
         else:
             os.remove(last)
     return bad
