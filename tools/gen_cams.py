@@ -8,8 +8,9 @@
 Files are compressed, float16, present classes only (mmwsss/utils/cam_io.py),
 written atomically; finished images are skipped, so an interrupted run
 resumes. OUT/settings.json identifies the model (a hash of its weights and
-test_cfg): files of another model are never reused (the run stops;
---recompute rewrites them). Shard across processes with --shard K/N, or across ranks with
+test_cfg) and the data (image files, pipeline): files of another model or of
+other images are never reused (the run stops; --recompute deletes them and
+starts over; a recompute that was interrupted is finished by rerunning). Shard across processes with --shard K/N, or across ranks with
 --launcher pytorch (each rank takes its shard).
 """
 import argparse

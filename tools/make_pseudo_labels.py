@@ -12,8 +12,10 @@ keys ``bg_threshold``, ``bg_alpha``, ``refiners``, ``cam_transforms``,
 
 The images come from the config's train set (or --split-file). Labels are
 written atomically and finished ones are skipped (resumable); the settings
-are kept in OUT/settings.json, and a rerun with other settings into the
-same OUT stops with the differing fields named (--recompute rewrites). A summary
+and the identity of the CAM folder (its own settings.json) are kept in
+OUT/settings.json, and a rerun with other settings or other CAMs into the
+same OUT stops with the differing fields named (--recompute deletes the old
+labels and starts over). A summary
 (coverage, class histogram, and mIoU where the dataset has masks) is printed
 and written to OUT/summary.json. Train any mmseg model on OUT by pointing its
 ``seg_map_path`` there (configs/final_stage/).

@@ -10,8 +10,8 @@ whole/slide test mode), optionally refined by a dense CRF; the argmax is
 written as a palette PNG (VOC ids, no ignore) named like the training
 annotation it replaces. Files are written atomically and finished ones are
 skipped, so an interrupted run resumes (DIR/settings.json records the model
-hash and the settings: masks of another model are never reused; the run
-stops, --recompute rewrites them); shard with --shard K/N or across
+hash, the settings and the images: masks of another model or other images
+are never reused; the run stops, --recompute deletes them and starts over); shard with --shard K/N or across
 ranks with --launcher pytorch. Train the next round on DIR with
 ``--cfg-options pseudo_label_dir=DIR`` (configs/pmm/README.md). Only images
 are read: no mask of the split is used.

@@ -11,9 +11,10 @@ from mmengine.utils import ProgressBar
 
 from mmwsss.structures import classes_to_keep
 from mmwsss.utils.cam_io import save_cam_file
-from mmwsss.utils.fingerprint import model_fingerprint
+from mmwsss.utils.fingerprint import dataset_fingerprint, model_fingerprint
 from mmwsss.utils.io import (check_run_settings, is_complete,
-                             output_names, read_label_png, save_png)
+                             mark_run_complete, output_names,
+                             read_label_png, save_png)
 from .visualize import cam_overlay_panel
 
 
@@ -41,17 +42,23 @@ def generate_cams(model,
     """One CAM file (:mod:`mmwsss.utils.cam_io`) per image of ``dataset``.
 
     Images whose file is complete are skipped, so an interrupted run resumes.
-    The model's :func:`model_fingerprint` is kept in ``OUT_DIR/settings.json``:
-    files written by another model (or other ``test_cfg``) are never reused
-    — ``on_change='error'`` raises naming the folder, ``'recompute'``
-    rewrites every file.
+    The run record ``OUT_DIR/settings.json``
+    (:func:`~mmwsss.utils.io.check_run_settings`) holds the model's
+    :func:`model_fingerprint` and the dataset's
+    :func:`dataset_fingerprint` (image files, pipeline): files written by
+    another model (or other ``test_cfg``) or for other images are never
+    reused — ``on_change='error'`` raises naming the folder,
+    ``'recompute'`` deletes the old CAM files and writes new ones. The
+    record is marked complete by the shard that finds every CAM file
+    written.
     Shard ``(k, n)`` handles images ``k, k+n, k+2n, ...`` (one shard per
     process or rank). The first ``num_overlays`` images of the shard also get
     an overlay PNG in ``overlay_dir`` (with the ground truth beside it where
     the dataset has a mask: for people to look at, never used otherwise).
 
     Returns:
-        dict: ``written`` and ``skipped`` counts.
+        dict: ``written`` and ``skipped`` counts, ``complete`` (every shard
+        done).
     """
     rank, world = shard
     # every rank checks the whole dataset: one name per image
@@ -59,8 +66,9 @@ def generate_cams(model,
     names = output_names([info['img_path'] for info in infos])
     indices = list(range(rank, len(dataset), world))
     model.eval()
-    reuse = check_run_settings(out_dir, dict(model=model_fingerprint(model)),
-                               on_change)
+    settings = dict(model=model_fingerprint(model),
+                    data=dataset_fingerprint(dataset))
+    reuse = check_run_settings(out_dir, settings, on_change, suffix='.npz')
     meta = dataset.metainfo
     restrict = model.test_cfg.get('restrict')
     score_thr = model.test_cfg.get('score_thr', 0.5)
@@ -100,4 +108,6 @@ def generate_cams(model,
             save_png(osp.join(overlay_dir, name + '.png'), panel)
         if bar:
             bar.update()
-    return dict(written=written, skipped=skipped)
+    complete = mark_run_complete(
+        out_dir, settings, [osp.join(out_dir, n + '.npz') for n in names])
+    return dict(written=written, skipped=skipped, complete=complete)

@@ -18,8 +18,9 @@ from mmseg.registry import MODELS
 from torch import Tensor
 
 from mmwsss.models.utils.tta import multi_scale_flip
-from mmwsss.utils.fingerprint import model_fingerprint
-from mmwsss.utils.io import check_run_settings, is_complete, save_png
+from mmwsss.utils.fingerprint import files_fingerprint, model_fingerprint
+from mmwsss.utils.io import (check_run_settings, is_complete,
+                             mark_run_complete, save_png)
 
 
 @torch.no_grad()
@@ -97,10 +98,13 @@ def predict_pseudo_masks(model,
     half-written mask. Every pixel gets the argmax class (no ignore).
 
     With ``out_dir`` (the folder holding the ``out_path`` files), the model
-    (:func:`~mmwsss.utils.model_fingerprint`), scales, flip and CRF
-    are recorded in ``OUT_DIR/settings.json`` and masks of other settings
+    (:func:`~mmwsss.utils.model_fingerprint`), scales, flip, CRF and the
+    images (:func:`~mmwsss.utils.fingerprint.files_fingerprint`) are
+    recorded in ``OUT_DIR/settings.json`` and masks of other settings
     are never reused: ``on_change='error'`` raises naming the fields,
-    ``'recompute'`` rewrites them.
+    ``'recompute'`` deletes them and predicts again
+    (:func:`~mmwsss.utils.io.check_run_settings`). The rank that finds
+    every mask written marks the record complete.
 
     Args:
         model: An mmseg segmentor (``data_preprocessor`` + ``inference``).
@@ -120,10 +124,13 @@ def predict_pseudo_masks(model,
         bar = ProgressBar(len(mine))
     reuse = True
     if out_dir is not None:
-        reuse = check_run_settings(
-            out_dir, dict(model=model_fingerprint(model),
-                          scales=[float(v) for v in scales], flip=bool(flip),
-                          crf=crf), on_change)
+        settings = dict(model=model_fingerprint(model),
+                        scales=[float(v) for v in scales], flip=bool(flip),
+                        crf=crf,
+                        images=files_fingerprint(
+                            [it['img_path'] for it in items]))
+        reuse = check_run_settings(out_dir, settings, on_change,
+                                   suffix='.png')
     was_training = model.training
     model.eval()
     written = 0
@@ -149,4 +156,7 @@ def predict_pseudo_masks(model,
                 bar.update()
     finally:
         model.train(was_training)
+    if out_dir is not None:
+        mark_run_complete(out_dir, settings,
+                          [it['out_path'] for it in items])
     return written

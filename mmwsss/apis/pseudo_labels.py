@@ -22,8 +22,10 @@ from mmwsss.functional.cam_ops import cams_to_seg_logits
 from mmwsss.models.refiners import (CAMTransform, LabelGenerator,
                                     ScoreRefiner, check_kind)
 from mmwsss.utils.cam_io import load_cam_file
+from mmwsss.utils.fingerprint import files_fingerprint, folder_fingerprint
 from mmwsss.utils.io import (check_run_settings, check_unique_names,
-                             is_complete, read_label_png, save_png)
+                             is_complete, mark_run_complete, read_label_png,
+                             save_png)
 
 
 def pseudo_label_from_cams(cams: np.ndarray,
@@ -162,11 +164,15 @@ def make_pseudo_labels(items: List[dict],
                        on_change: str = 'error') -> dict:
     """Write one pseudo-label PNG per item; skip those already written.
 
-    The settings of a run are recorded in ``OUT_DIR/settings.json``. PNGs
-    already in ``out_dir`` are reused only when they were written with the
-    same settings; otherwise ``on_change='error'`` (default) raises a
-    ValueError naming the directory and the fields that differ, and
-    ``on_change='recompute'`` rewrites every label.
+    The settings of a run and the identity of its inputs (each CAM
+    folder's run record, :func:`~mmwsss.utils.fingerprint.folder_fingerprint`;
+    the images when a refiner or generator reads them) are recorded in
+    ``OUT_DIR/settings.json``. PNGs already in ``out_dir`` are reused only
+    when they were written with the same settings from the same CAMs;
+    otherwise ``on_change='error'`` (default) raises a ValueError naming
+    the directory and the fields that differ, and ``on_change='recompute'``
+    deletes the old labels and writes new ones
+    (:func:`~mmwsss.utils.io.check_run_settings`).
 
     Args:
         items: ``dict(name, img_path, cam_path, gt_path=None)`` per image.
@@ -194,13 +200,23 @@ def make_pseudo_labels(items: List[dict],
                     generator=dict(generator) if generator else None,
                     palette=[list(p) for p in palette],
                     num_classes=num_classes)
-    settings['reuse'] = check_run_settings(out_dir, settings, on_change)
     jobs = [(it['img_path'], it['cam_path'],
              osp.join(out_dir, it['name'] + '.png'), it.get('gt_path'))
             for it in items]
     for _, cam_path, _, _ in jobs:  # fail before any work
         if not osp.isfile(cam_path):
             raise FileNotFoundError(f'CAM file not found: {cam_path}')
+    # the inputs' identity: the CAM folders (their run records) and, where
+    # the image is used (refiners, generator), the images
+    cam_dirs: Dict[str, List[str]] = {}
+    for _, cam_path, _, _ in jobs:
+        cam_dirs.setdefault(osp.dirname(cam_path), []).append(cam_path)
+    record = dict(settings, cams=sorted(
+        folder_fingerprint(d, files) for d, files in cam_dirs.items()))
+    if refiners or generator:
+        record['images'] = files_fingerprint([j[0] for j in jobs])
+    settings['reuse'] = check_run_settings(out_dir, record, on_change,
+                                           suffix='.png')
     hist = np.zeros(256, np.int64)
     areas = np.zeros((4, num_classes), np.int64)
     bcounts = np.zeros((4, num_classes), np.int64)
@@ -218,6 +234,7 @@ def make_pseudo_labels(items: List[dict],
                 bcounts += b
             if bar:
                 bar.update()
+    complete = mark_run_complete(out_dir, record, [j[2] for j in jobs])
     if nonfinite:
         print_log(f'{len(nonfinite)} CAM files hold NaN/inf values (set to 0 '
                   f'before labelling): {sorted(nonfinite)[:10]}',
@@ -225,6 +242,7 @@ def make_pseudo_labels(items: List[dict],
     total = max(int(hist.sum()), 1)
     summary = dict(
         images=len(jobs),
+        complete=complete,
         nonfinite_cam_values=nonfinite,
         coverage=float(1 - hist[255] / total),
         class_fraction={int(c): float(hist[c] / total)

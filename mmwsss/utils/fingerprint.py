@@ -1,8 +1,14 @@
-"""Identify the model that wrote a folder of results."""
+"""Identify what a folder of results was made from: the model, the
+dataset, the input folder."""
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
+from typing import Sequence
+
+from .io import run_identity
 
 
 def model_fingerprint(model) -> str:
@@ -16,3 +22,45 @@ def model_fingerprint(model) -> str:
     h.update(json.dumps(dict(getattr(model, 'test_cfg', {}) or {}),
                         sort_keys=True, default=str).encode())
     return h.hexdigest()
+
+
+def files_fingerprint(paths: Sequence[str]) -> str:
+    """SHA-1 of a list of input files, by path and size (in order): other
+    images under the same names almost always differ in size, and no file
+    is read. A missing file is a FileNotFoundError naming it."""
+    h = hashlib.sha1()
+    for p in paths:
+        try:
+            size = os.path.getsize(p)
+        except FileNotFoundError:
+            raise FileNotFoundError(f'input file not found: {p}') from None
+        h.update(f'{p}\0{size}\n'.encode())
+    return h.hexdigest()
+
+
+def dataset_fingerprint(dataset) -> dict:
+    """Identity of what a dataset feeds a model: its image files
+    (:func:`files_fingerprint`) and its pipeline's transforms (their
+    ``repr``, object addresses removed)."""
+    paths = [dataset.get_data_info(i)['img_path']
+             for i in range(len(dataset))]
+    pipeline = re.sub(r' at 0x[0-9a-fA-F]+', '',
+                      repr(getattr(dataset, 'pipeline', None)))
+    return dict(images=len(paths), files=files_fingerprint(paths),
+                pipeline=hashlib.sha1(pipeline.encode()).hexdigest())
+
+
+def folder_fingerprint(folder: str, files: Sequence[str]) -> str:
+    """Identity of a results folder used as an input (CAM files for
+    pseudo-labels): the SHA-1 of its run record's settings when it has one
+    (:func:`~mmwsss.utils.io.run_identity`: the model, the dataset, ...),
+    else of the given files' names, sizes and modification times."""
+    ident = run_identity(folder)
+    if ident is not None:
+        return 'record:' + ident
+    h = hashlib.sha1()
+    for p in files:
+        st = os.stat(p)
+        h.update(f'{os.path.basename(p)}\0{st.st_size}\0{st.st_mtime_ns}\n'
+                 .encode())
+    return 'files:' + h.hexdigest()

@@ -10,6 +10,7 @@ which :func:`is_complete` and the resumable tools ignore.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import json
 import os
@@ -102,45 +103,158 @@ def is_complete(path: str) -> bool:
         TMP_PREFIX)
 
 
-def check_run_settings(out_dir: str, settings: dict,
-                       on_change: str = 'error') -> bool:
-    """Guard a resumable output folder against mixing runs.
+RECORD_NAME = 'settings.json'
+RECORD_FORMAT = 2
 
-    Records ``settings`` (JSON-able) in ``OUT_DIR/settings.json``. Returns
-    whether the files already in ``out_dir`` may be reused: True when the
-    folder is new (nothing in it) or has the same record. Files without a
-    record count as other settings. When the recorded settings differ,
-    ``on_change='error'`` raises a ValueError naming the folder and the
-    fields that differ; ``'recompute'`` returns False (the caller rewrites
-    everything) and records the new settings.
+
+class RunRecordError(ValueError):
+    """A run record (``settings.json``) that cannot be read."""
+
+
+def record_path(out_dir: str) -> str:
+    return os.path.join(out_dir, RECORD_NAME)
+
+
+def read_run_record(out_dir: str) -> Optional[dict]:
+    """The run record of a results folder, or None when it has none.
+
+    A record is ``dict(format=2, settings={...}, complete=bool)``:
+    ``settings`` identify how every result file in the folder was made
+    (including the identity of the inputs), ``complete`` says that every
+    expected result is there (:func:`mark_run_complete`). A record of the
+    older flat format is returned as ``settings`` of an incomplete run
+    (it lacks the input identity that the tools now record, so it does
+    not match their settings). A record that is not JSON or not an
+    object raises :class:`RunRecordError` naming the file.
+    """
+    path = record_path(out_dir)
+    if not os.path.isfile(path):
+        return None
+    try:
+        with open(path) as f:
+            record = json.load(f)
+    except (ValueError, UnicodeDecodeError) as e:
+        raise RunRecordError(f'{path}: corrupt run record ({e}); it says how '
+                             'the files beside it were made - delete the '
+                             'folder (or rerun with recompute)') from None
+    if not isinstance(record, dict):
+        raise RunRecordError(f'{path}: a run record must be a JSON object, '
+                             f'got {type(record).__name__}')
+    if record.get('format') != RECORD_FORMAT:
+        return dict(format=record.get('format', 1), settings=record,
+                    complete=False)
+    if not isinstance(record.get('settings'), dict):
+        raise RunRecordError(f'{path}: run record without a settings object')
+    return record
+
+
+def _write_record(out_dir: str, settings: dict, complete: bool) -> None:
+    with atomic_write(record_path(out_dir), 'w') as f:
+        json.dump(dict(format=RECORD_FORMAT, settings=settings,
+                       complete=bool(complete)), f, indent=1)
+
+
+def _normalise(settings: dict) -> dict:
+    return json.loads(json.dumps(settings, default=str))
+
+
+def _results(out_dir: str, suffix: Optional[str] = None) -> List[str]:
+    """Finished result files of a folder: not the record, not temp files
+    of a writer (another shard may be writing right now)."""
+    return sorted(
+        n for n in os.listdir(out_dir)
+        if n != RECORD_NAME and not n.startswith(TMP_PREFIX) and (
+            suffix is None or (n.endswith(suffix)
+                               and os.path.isfile(os.path.join(out_dir, n)))))
+
+
+def check_run_settings(out_dir: str, settings: dict,
+                       on_change: str = 'error',
+                       suffix: Optional[str] = None) -> bool:
+    """Guard a resumable results folder against mixing runs.
+
+    The folder's run record (``OUT_DIR/settings.json``, see
+    :func:`read_run_record`) holds the ``settings`` (JSON-able) that every
+    result file in it was made with. Returns whether the files already
+    there may be reused: True when the folder is new (nothing in it) or
+    its record has the same settings - an interrupted run then resumes.
+    Files without a record count as made with other settings.
+
+    When the settings differ, ``on_change='error'`` raises a ValueError
+    naming the folder and the fields that differ. ``'recompute'`` first
+    deletes the old results (files ending with ``suffix``; every file but
+    the record when ``suffix`` is None), then records the new settings,
+    and returns False. The record therefore never names settings that a
+    file in the folder was not made with: a recompute killed half-way
+    leaves either the old record with a subset of its files or the new
+    record with a subset of the new files, and rerunning it resumes
+    instead of reusing old files. A corrupt record is a
+    :class:`RunRecordError` naming it with ``'error'`` and is replaced with
+    ``'recompute'``.
     """
     if on_change not in ('error', 'recompute'):
         raise ValueError(f'on_change must be error or recompute, got '
                          f'{on_change!r}')
     os.makedirs(out_dir, exist_ok=True)
-    path = os.path.join(out_dir, 'settings.json')
-    record = json.loads(json.dumps(settings, default=str))
-    recorded = os.path.isfile(path)
-    if recorded:
-        with open(path) as f:
-            old = json.load(f)
-        changed = sorted(k for k in set(old) | set(record)
-                         if old.get(k) != record.get(k))
-        why = (f'files made with other settings ({", ".join(changed)} '
-               f'differ, see {path})')
-    else:  # files written before settings were recorded: unknown settings
-        # (temp files of a concurrent writer - another shard recording the
-        # same settings right now - are not results and do not count)
-        changed = [n for n in os.listdir(out_dir) if n != 'settings.json'
-                   and not n.startswith(TMP_PREFIX)]
-        why = f'files but no record of their settings ({path})'
-    if changed and on_change == 'error':
+    path = record_path(out_dir)
+    settings = _normalise(settings)
+    try:
+        record = read_run_record(out_dir)
+    except RunRecordError:
+        if on_change == 'error':
+            raise
+        record, why = None, f'a corrupt record ({path})'
+        changed = ['record']
+    else:
+        if record is not None:
+            old = record['settings']
+            changed = sorted(k for k in set(old) | set(settings)
+                             if old.get(k) != settings.get(k))
+            why = (f'files made with other settings ({", ".join(changed)} '
+                   f'differ, see {path})')
+        else:  # files written before settings were recorded: unknown
+            changed = _results(out_dir)
+            why = f'files but no record of their settings ({path})'
+    if not changed:
+        if record is None:  # a new folder
+            _write_record(out_dir, settings, complete=False)
+        return True
+    if on_change == 'error':
         raise ValueError(f'{out_dir} holds {why}; use a new output directory '
                          "or on_change='recompute'")
-    if changed or not recorded:
-        with atomic_write(path, 'w') as f:
-            json.dump(record, f, indent=1)
-    return not changed
+    for name in _results(out_dir, suffix):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(os.path.join(out_dir, name))
+    _write_record(out_dir, settings, complete=False)
+    return False
+
+
+def mark_run_complete(out_dir: str, settings: dict,
+                      expected: Sequence[str]) -> bool:
+    """Record that the run is complete when every path of ``expected`` is a
+    finished file and the record still holds ``settings`` (no other run
+    took the folder over). Any shard may call it when it is done: the
+    last one to finish finds everything. Returns whether the run is
+    complete."""
+    record = read_run_record(out_dir)
+    if record is None or record['settings'] != _normalise(settings):
+        return False
+    if not all(is_complete(p) for p in expected):
+        return False
+    if not record.get('complete'):
+        _write_record(out_dir, record['settings'], complete=True)
+    return True
+
+
+def run_identity(out_dir: str) -> Optional[str]:
+    """SHA-1 of the settings recorded for a results folder (None when it has
+    no record): what a downstream step records as the identity of this
+    folder as its input."""
+    record = read_run_record(out_dir)
+    if record is None:
+        return None
+    return hashlib.sha1(json.dumps(record['settings'], sort_keys=True)
+                        .encode()).hexdigest()
 
 
 def output_names(img_paths: Sequence[str]) -> List[str]:

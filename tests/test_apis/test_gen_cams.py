@@ -51,7 +51,7 @@ def test_cam_files_overlays_and_shards(repo_root, tiny_synthetic, tmp_path):
         assert rec['cams'].min() >= 0 and rec['cams'].max() <= 1.001
         assert rec['scores'].shape == (10, )
     again = generate_cams(model, ds, out, show_progress=False)
-    assert again == dict(written=0, skipped=12)
+    assert again == dict(written=0, skipped=12, complete=True)
     # another model (or another test_cfg) never reuses these files
     with torch.no_grad():
         model.cam_head.classifier.weight.add_(0.1)
@@ -59,7 +59,7 @@ def test_cam_files_overlays_and_shards(repo_root, tiny_synthetic, tmp_path):
         generate_cams(model, ds, out, show_progress=False)
     redo = generate_cams(model, ds, out, show_progress=False,
                          on_change='recompute')
-    assert redo == dict(written=12, skipped=0)
+    assert redo == dict(written=12, skipped=0, complete=True)
     model.test_cfg['flip'] = False
     with pytest.raises(ValueError, match='other settings'):
         generate_cams(model, ds, out, show_progress=False)

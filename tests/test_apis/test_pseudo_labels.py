@@ -195,7 +195,7 @@ def test_labels_of_other_settings_are_never_reused(tmp_path):
                                bg_threshold=0.8, **kw)
     assert high == fresh and high['class_fraction'] != low['class_fraction']
     with open(osp.join(out, 'settings.json')) as f:
-        assert json.load(f)['bg_threshold'] == 0.8
+        assert json.load(f)['settings']['bg_threshold'] == 0.8
 
 
 def test_nonfinite_cams_are_counted_and_named(tmp_path):

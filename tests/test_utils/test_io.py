@@ -55,3 +55,56 @@ def test_check_run_settings(tmp_path):
         check_run_settings(legacy, dict(a=1))
     assert not check_run_settings(legacy, dict(a=1), 'recompute')
     assert check_run_settings(legacy, dict(a=1))
+
+
+def test_recompute_deletes_old_results_before_recording(tmp_path):
+    """Issue 15.1: the record never names settings a file in the folder
+    was not made with - the old results go before the new record."""
+    from mmwsss.utils.io import (check_run_settings, mark_run_complete,
+                                 read_run_record)
+    d = str(tmp_path / 'out')
+    assert check_run_settings(d, dict(a=1), suffix='.png')
+    for n in ('x.png', 'y.png', 'notes.txt'):
+        open(osp.join(d, n), 'w').close()
+    os.makedirs(osp.join(d, 'overlays'))
+    assert mark_run_complete(d, dict(a=1), [osp.join(d, 'x.png')])
+    assert read_run_record(d)['complete'] is True
+    assert not check_run_settings(d, dict(a=2), 'recompute', suffix='.png')
+    # old labels gone, other files kept, new record not complete
+    assert sorted(os.listdir(d)) == ['notes.txt', 'overlays', 'settings.json']
+    rec = read_run_record(d)
+    assert rec['settings'] == dict(a=2) and rec['complete'] is False
+    # complete only when every expected file is there, for these settings
+    assert not mark_run_complete(d, dict(a=2), [osp.join(d, 'x.png')])
+    open(osp.join(d, 'x.png'), 'w').close()
+    assert not mark_run_complete(d, dict(a=1), [osp.join(d, 'x.png')])
+    assert mark_run_complete(d, dict(a=2), [osp.join(d, 'x.png')])
+    assert read_run_record(d)['complete'] is True
+    # a rerun of the same settings keeps the record and its state
+    assert check_run_settings(d, dict(a=2), 'recompute', suffix='.png')
+    assert read_run_record(d)['complete'] is True
+
+
+def test_corrupt_record_is_named(tmp_path):
+    """Issue 15.11: a corrupt settings.json names the file; recompute
+    replaces it."""
+    from mmwsss.utils.io import (RunRecordError, check_run_settings,
+                                 read_run_record)
+    d = tmp_path / 'out'
+    d.mkdir()
+    (d / 'settings.json').write_text('{"format": 2, "sett')   # truncated
+    (d / 'a.png').write_text('')
+    with pytest.raises(RunRecordError, match=r'out/settings.json.*corrupt'):
+        check_run_settings(str(d), dict(a=1))
+    assert not check_run_settings(str(d), dict(a=1), 'recompute',
+                                  suffix='.png')
+    assert read_run_record(str(d))['settings'] == dict(a=1)
+    assert not (d / 'a.png').exists()
+    (d / 'settings.json').write_text('[1, 2]')
+    with pytest.raises(RunRecordError, match='JSON object'):
+        read_run_record(str(d))
+    # a record of the old flat format (no input identity) does not match
+    # settings that identify the inputs
+    (d / 'settings.json').write_text('{"a": 1}')
+    with pytest.raises(ValueError, match=r'other settings \(cams differ'):
+        check_run_settings(str(d), dict(a=1, cams='x'))
