@@ -32,3 +32,10 @@ def mmseg_scope():
     import mmwsss  # noqa: F401
     from mmengine.registry import init_default_scope
     init_default_scope('mmseg')
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        'markers', 'faults: slow fault-injection tests (process kills, '
+        'torchrun, resume equality); `make test-faults` runs them, '
+        '`make test` does not')

@@ -4,8 +4,11 @@
 _base_ = 'mmseg::pspnet/pspnet_r50-d8_4xb4-20k_voc12aug-512x512.py'
 # mmwsss's checkpoint loader (torch >= 2.6) for mmseg's own tools and apis
 custom_imports = dict(imports=['mmwsss'], allow_failed_imports=False)
-# crash-safe checkpoint saves (mmwsss.engine.AtomicCheckpointHook)
-default_hooks = dict(checkpoint=dict(type='AtomicCheckpointHook'))
+# crash-safe checkpoint saves, checkpoints that must fit the model, the
+# same BN statistics on every rank (mmwsss.engine.hooks, docs/reliability.md)
+default_hooks = dict(checkpoint=dict(type='AtomicCheckpointHook'),
+                     strict_load=dict(type='StrictLoadHook'),
+                     sync_buffers=dict(type='BufferSyncHook'))
 pseudo_label_dir = 'pseudo_labels'  # relative to data_root, or absolute
 train_dataloader = dict(
     dataset=dict(

@@ -72,4 +72,6 @@ val_evaluator = dict(
 test_evaluator = val_evaluator
 default_hooks = dict(
     checkpoint=dict(type='AtomicCheckpointHook', by_epoch=False, interval=1323,
-                    max_keep_ckpts=2))
+                    max_keep_ckpts=2),
+    strict_load=dict(type='StrictLoadHook'),
+    sync_buffers=dict(type='BufferSyncHook'))

@@ -35,11 +35,16 @@ def checkpoint_state_dict(checkpoint: str) -> dict:
             for k, v in state.items()}
 
 
-def state_dict_mismatch(model, state: dict) -> Tuple[List[str], List[str]]:
-    """``(missing, unexpected)`` parameter/buffer names of ``model`` vs
-    ``state``."""
-    have, want = set(state), set(model.state_dict())
-    return sorted(want - have), sorted(have - want)
+def state_dict_mismatch(model, state: dict
+                        ) -> Tuple[List[str], List[str], List[str]]:
+    """``(missing, unexpected, wrong_shape)`` parameter/buffer names of
+    ``model`` vs ``state``."""
+    own = model.state_dict()
+    have, want = set(state), set(own)
+    shapes = sorted(k for k in have & want
+                    if hasattr(state[k], 'shape')
+                    and tuple(state[k].shape) != tuple(own[k].shape))
+    return sorted(want - have), sorted(have - want), shapes
 
 
 def load_model(cfg: Config, checkpoint: str, device: str = 'cpu',
@@ -56,12 +61,13 @@ def load_model(cfg: Config, checkpoint: str, device: str = 'cpu',
     model = MODELS.build(cfg.model)
     state = checkpoint_state_dict(checkpoint)
     if strict:
-        missing, unexpected = state_dict_mismatch(model, state)
-        if missing or unexpected:
+        missing, unexpected, shapes = state_dict_mismatch(model, state)
+        if missing or unexpected or shapes:
             raise ValueError(
                 f'{checkpoint} does not match the {cfg.model.type} of the '
                 f'config: {len(missing)} missing (e.g. {missing[:3]}), '
-                f'{len(unexpected)} unexpected (e.g. {unexpected[:3]}) '
+                f'{len(unexpected)} unexpected (e.g. {unexpected[:3]}), '
+                f'{len(shapes)} of another shape (e.g. {shapes[:3]}) '
                 'parameter names; pass --non-strict to load it anyway')
     load_state_dict(model, state, strict=False)
     return model.to(device)

@@ -13,6 +13,8 @@ import mmcv
 import numpy as np
 import torch
 from mmcv.transforms import Compose
+from mmengine.dist import (all_gather_object, broadcast_object_list,
+                           get_rank, is_distributed)
 from mmengine.utils import ProgressBar
 from mmseg.registry import MODELS
 from torch import Tensor
@@ -20,7 +22,8 @@ from torch import Tensor
 from mmwsss.models.utils.tta import multi_scale_flip
 from mmwsss.utils.fingerprint import files_fingerprint, model_fingerprint
 from mmwsss.utils.io import (check_run_settings, is_complete,
-                             mark_run_complete, save_png)
+                             mark_run_complete, normalise_settings,
+                             read_run_record, save_png)
 
 
 @torch.no_grad()
@@ -79,6 +82,44 @@ def relabel_items(dataset, out_dir: str) -> List[Dict[str, str]]:
     return items
 
 
+def _decide(out_dir: str, settings: dict, on_change: str,
+            reuse_complete: bool) -> Optional[bool]:
+    """None: keep the complete folder as it is; else whether finished
+    masks may be reused (:func:`~mmwsss.utils.io.check_run_settings`)."""
+    record = read_run_record(out_dir) if osp.isdir(out_dir) else None
+    if reuse_complete and record and record['complete'] and all(
+            record['settings'].get(k) == v
+            for k, v in normalise_settings(settings).items() if k != 'model'):
+        return None
+    return check_run_settings(out_dir, settings, on_change, suffix='.png')
+
+
+def _decide_on_rank0(out_dir: str, settings: dict, on_change: str,
+                     reuse_complete: bool) -> Optional[bool]:
+    """:func:`_decide` by rank 0 alone (a recompute deletes old files: two
+    ranks doing it would delete each other's new ones), after checking that
+    every rank holds the same model."""
+    prints = all_gather_object(settings['model'])
+    if len(set(prints)) != 1:
+        raise RuntimeError(
+            f'ranks hold different models ({len(set(prints))} fingerprints; '
+            'e.g. per-rank BatchNorm statistics): their masks in '
+            f'{out_dir} would come from different models; synchronise the '
+            "buffers first (dict(type='BufferSyncHook') in default_hooks)")
+    decision = [None]
+    if get_rank() == 0:
+        try:
+            decision = [('ok', _decide(out_dir, settings, on_change,
+                                       reuse_complete))]
+        except Exception as e:  # every rank raises it, none waits forever
+            decision = [('error', f'{type(e).__name__}: {e}')]
+    broadcast_object_list(decision, src=0)
+    status, value = decision[0]
+    if status == 'error':
+        raise RuntimeError(value)
+    return value
+
+
 def predict_pseudo_masks(model,
                          items: List[Dict[str, str]],
                          palette: Sequence[Sequence[int]],
@@ -89,7 +130,8 @@ def predict_pseudo_masks(model,
                          world_size: int = 1,
                          show_progress: bool = True,
                          out_dir: Optional[str] = None,
-                         on_change: str = 'error') -> int:
+                         on_change: str = 'error',
+                         reuse_complete: bool = False) -> int:
     """Predict and write one label PNG per item (this rank's shard).
 
     Each item is ``dict(img_path, out_path)``. Items ``rank::world_size`` are
@@ -111,6 +153,10 @@ def predict_pseudo_masks(model,
         scales, flip: See :func:`predict_probs`.
         crf: Optional :class:`~mmwsss.models.DenseCRF` config applied to the
             averaged probabilities.
+        reuse_complete: Keep a folder whose record is complete and names
+            the same settings apart from the model, without predicting
+            (a resumed training re-applying a finished round: its masks
+            were made by the model of that round, not the resumed one).
 
     Returns:
         int: Masks written by this rank (skipped ones not counted).
@@ -119,9 +165,6 @@ def predict_pseudo_masks(model,
                         dict(type='PackSegInputs')])
     refiner = MODELS.build(crf) if crf else None
     mine = items[rank::world_size]
-    bar = None
-    if show_progress:
-        bar = ProgressBar(len(mine))
     reuse = True
     if out_dir is not None:
         settings = dict(model=model_fingerprint(model),
@@ -129,8 +172,14 @@ def predict_pseudo_masks(model,
                         crf=crf,
                         images=files_fingerprint(
                             [it['img_path'] for it in items]))
-        reuse = check_run_settings(out_dir, settings, on_change,
-                                   suffix='.png')
+        if world_size > 1 and is_distributed():
+            reuse = _decide_on_rank0(out_dir, settings, on_change,
+                                     reuse_complete)
+        else:
+            reuse = _decide(out_dir, settings, on_change, reuse_complete)
+        if reuse is None:
+            return 0
+    bar = ProgressBar(len(mine)) if show_progress else None
     was_training = model.training
     model.eval()
     written = 0

@@ -18,6 +18,7 @@ silently training on stale masks.
 """
 from __future__ import annotations
 
+import itertools
 from typing import List
 
 import mmengine
@@ -56,10 +57,40 @@ def reserialize(dataset) -> None:
         dataset.data_list.clear()
 
 
-def restart_train_loader(loop) -> None:
+class _SkipFirstCalls:
+    """An iterator whose first ``skip`` ``next`` calls return None without
+    touching ``iterator`` (which is then used as is)."""
+
+    def __init__(self, iterator, skip: int) -> None:
+        self._iterator = iterator
+        self._skip = skip
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self._skip > 0:
+            self._skip -= 1
+            return None
+        return next(self._iterator)
+
+
+def restart_train_loader(loop, position: int = 0, skip_calls: int = 0) -> None:
     """Drop the train loader's (possibly persistent) workers and iterator,
     so the next batch is loaded by new workers from the datasets as they
-    are now."""
+    are now.
+
+    The sampler continues at batch ``position`` of its sequence (an
+    ``InfiniteSampler``'s seeded index stream, advanced by ``position``
+    batches of this rank), so switching the masks at iteration ``r`` does
+    not change which images later iterations read. With ``skip_calls`` the
+    first ``skip_calls`` batches asked for are None and load nothing: on
+    resume mmengine's ``IterBasedTrainLoop`` discards ``runner.iter``
+    batches, of which the ``r`` before the switch must not be read again
+    by the new workers (their random state - augmentations - must be that
+    of an uninterrupted run's fresh workers after ``runner.iter - r``
+    batches).
+    """
     _require()
     loader = loop.dataloader
     old = getattr(loader, '_iterator', None)
@@ -69,11 +100,18 @@ def restart_train_loader(loop) -> None:
         if shutdown is not None:
             shutdown()
     # mmengine's InfiniteSampler iterates one shared generator; closing
-    # the old iterator closes it too, so give the sampler a fresh one
+    # the old iterator closes it too, so give the sampler a fresh one,
+    # advanced to ``position``
     batch_sampler = getattr(loader, 'batch_sampler', None)
-    for smp in (getattr(loader, 'sampler', None),
-                getattr(batch_sampler, 'sampler', None)):
+    for smp in {id(s): s for s in (getattr(loader, 'sampler', None),
+                                    getattr(batch_sampler, 'sampler', None))
+                }.values():
         if isinstance(smp, InfiniteSampler):
             smp.indices = smp._indices_of_rank()
+            consumed = position * (loader.batch_size or getattr(
+                batch_sampler, 'batch_size', 1))
+            next(itertools.islice(smp.indices, consumed, consumed), None)
     if hasattr(loop, 'dataloader_iterator'):
-        loop.dataloader_iterator = loops._InfiniteDataloaderIterator(loader)
+        iterator = loops._InfiniteDataloaderIterator(loader)
+        loop.dataloader_iterator = _SkipFirstCalls(
+            iterator, skip_calls) if skip_calls else iterator

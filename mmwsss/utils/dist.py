@@ -45,3 +45,23 @@ def setup_cpu_distributed(cfg) -> bool:
             type='MMDistributedDataParallel', device_ids=None,
             broadcast_buffers=False, find_unused_parameters=False)
     return True
+
+
+def sync_buffers(module: torch.nn.Module) -> int:
+    """Make every rank's buffers equal: floating-point buffers (BatchNorm
+    running statistics) become their mean over the ranks, others
+    (``num_batches_tracked``) rank 0's. A no-op outside a process group.
+    Returns the number of buffers synchronised."""
+    if not (dist.is_available() and dist.is_initialized()) or \
+            dist.get_world_size() == 1:
+        return 0
+    world = dist.get_world_size()
+    n = 0
+    for buf in module.buffers():
+        if buf.is_floating_point():
+            dist.all_reduce(buf.data, op=dist.ReduceOp.SUM)
+            buf.data.div_(world)
+        else:
+            dist.broadcast(buf.data, src=0)
+        n += 1
+    return n

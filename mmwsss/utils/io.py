@@ -154,7 +154,8 @@ def _write_record(out_dir: str, settings: dict, complete: bool) -> None:
                        complete=bool(complete)), f, indent=1)
 
 
-def _normalise(settings: dict) -> dict:
+def normalise_settings(settings: dict) -> dict:
+    """``settings`` as a run record holds them (a JSON round trip)."""
     return json.loads(json.dumps(settings, default=str))
 
 
@@ -197,7 +198,7 @@ def check_run_settings(out_dir: str, settings: dict,
                          f'{on_change!r}')
     os.makedirs(out_dir, exist_ok=True)
     path = record_path(out_dir)
-    settings = _normalise(settings)
+    settings = normalise_settings(settings)
     try:
         record = read_run_record(out_dir)
     except RunRecordError:
@@ -237,7 +238,7 @@ def mark_run_complete(out_dir: str, settings: dict,
     last one to finish finds everything. Returns whether the run is
     complete."""
     record = read_run_record(out_dir)
-    if record is None or record['settings'] != _normalise(settings):
+    if record is None or record['settings'] != normalise_settings(settings):
         return False
     if not all(is_complete(p) for p in expected):
         return False

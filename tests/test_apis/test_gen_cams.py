@@ -79,6 +79,7 @@ runpy.run_path({tool!r}, run_name='__main__')
 '''
 
 
+@pytest.mark.faults
 @pytest.mark.parametrize('n_train', [60])
 def test_gen_cams_resume_after_kill(repo_root, tmp_path, n_train):
     from mmwsss.datasets.synthetic import preset, write_synthetic_dataset

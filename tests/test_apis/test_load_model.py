@@ -34,8 +34,8 @@ def test_own_checkpoint_loads_another_models_is_named(repo_root, tmp_path):
     other = str(tmp_path / 'single_stage.pth')
     _save(MODELS.build(Config.fromfile(osp.join(repo_root, SS)).model),
           other)
-    missing, unexpected = state_dict_mismatch(cam,
-                                              checkpoint_state_dict(other))
+    missing, unexpected, _ = state_dict_mismatch(
+        cam, checkpoint_state_dict(other))
     assert any(k.startswith('cam_head') for k in missing)
     assert any(k.startswith('decode_head') for k in unexpected)
     with pytest.raises(ValueError, match=r'single_stage\.pth does not match '
@@ -43,3 +43,13 @@ def test_own_checkpoint_loads_another_models_is_named(repo_root, tmp_path):
                        r'--non-strict'):
         load_model(cfg, other)
     load_model(cfg, other, strict=False)       # the explicit opt-out
+    # same names, another shape (e.g. another number of classes)
+    state = {k: v.clone() for k, v in cam.state_dict().items()}
+    w = 'cam_head.classifier.weight'
+    state[w] = torch.zeros((3, ) + tuple(state[w].shape[1:]))
+    shaped = str(tmp_path / 'shaped.pth')
+    torch.save(dict(state_dict=state, meta={}), shaped)
+    assert state_dict_mismatch(cam, checkpoint_state_dict(shaped)) == (
+        [], [], [w])
+    with pytest.raises(ValueError, match=r'1 of another shape'):
+        load_model(cfg, shaped)

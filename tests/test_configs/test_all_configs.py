@@ -104,3 +104,7 @@ def test_checkpoints_are_saved_atomically(path):
     during a save never loses the last checkpoint)."""
     cfg = Config.fromfile(path, import_custom_modules=False)
     assert cfg.default_hooks.checkpoint.type == 'AtomicCheckpointHook'
+    # issue 15.3 / 15.13: checkpoints must fit the model (mmseg's
+    # tools/test.py too); ranks keep the same BatchNorm statistics
+    assert cfg.default_hooks.strict_load.type == 'StrictLoadHook'
+    assert cfg.default_hooks.sync_buffers.type == 'BufferSyncHook'

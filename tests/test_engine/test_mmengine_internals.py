@@ -39,3 +39,34 @@ def test_restart_reads_the_dataset_as_it_is_now():
     # new workers, a fresh sampler: the new data from the start
     assert batch.tolist() == [0, 10, 20, 30]
     assert isinstance(batch, torch.Tensor)
+
+
+def test_restart_continues_the_batch_sequence():
+    """Issue 15.7: after a switch at iteration r the sampler goes on at
+    batch r; on resume the first skip_calls batches are not loaded."""
+    data = list(range(12))
+    sampler = InfiniteSampler(data, shuffle=True, seed=3)
+    loader = DataLoader(data, batch_size=4, sampler=sampler, num_workers=0)
+    loop = _Loop(loader)
+    straight = [next(loop.dataloader_iterator).tolist() for _ in range(5)]
+    restart_train_loader(loop, position=2)
+    assert [next(loop.dataloader_iterator).tolist()
+            for _ in range(3)] == straight[2:]
+    loads = []
+    data = _Counting(data, loads)
+    loop = _Loop(DataLoader(data, batch_size=4, sampler=sampler))
+    restart_train_loader(loop, position=2, skip_calls=2)
+    assert next(loop.dataloader_iterator) is None
+    assert next(loop.dataloader_iterator) is None and loads == []
+    assert next(loop.dataloader_iterator).tolist() == straight[2]
+    assert len(loads) == 4
+
+
+class _Counting(list):
+    def __init__(self, data, loads):
+        super().__init__(data)
+        self.loads = loads
+
+    def __getitem__(self, i):
+        self.loads.append(i)
+        return super().__getitem__(i)

@@ -90,6 +90,23 @@ def test_official_test_with_out_and_show_dir(kind, trained, repo_root,
     assert len(painted) == NUM_VAL
 
 
+def test_official_test_refuses_another_models_checkpoint(
+        trained, repo_root, tiny_synthetic, tmp_path):
+    """Issue 15.3: mmengine loads ``strict=False``; the configs'
+    StrictLoadHook makes mmseg's own tools/test.py stop, naming the
+    checkpoint, instead of reporting metrics of an un-loaded model."""
+    cfg = trained['cam'][0]
+    other = trained['single_stage'][1]
+    args = [official('test.py'), cfg, other, '--work-dir', str(tmp_path / 'w'),
+            '--cfg-options', *eval_options(tiny_synthetic)]
+    with pytest.raises(AssertionError,
+                       match=r'single_stage/iter_2\.pth does not fit the '
+                       r'CAMClassifier.*missing.*unexpected'):
+        run_tool(repo_root, *args)
+    log = run_tool(repo_root, *args, 'default_hooks.strict_load.strict=False')
+    assert re.search(METRIC['cam'], log)        # the explicit opt-out
+
+
 def test_our_test_tool_puts_show_dir_in_work_dir(trained, repo_root,
                                                  tiny_synthetic, tmp_path):
     cfg, ckpt, _ = trained['cam']

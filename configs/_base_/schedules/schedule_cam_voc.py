@@ -18,4 +18,8 @@ default_hooks = dict(
     param_scheduler=dict(type='ParamSchedulerHook'),
     checkpoint=dict(type='AtomicCheckpointHook', by_epoch=False, interval=1100),
     sampler_seed=dict(type='DistSamplerSeedHook'),
+    # a checkpoint must fit the model (mmengine only warns); every rank keeps
+    # the same BN statistics (validation = the saved model)
+    strict_load=dict(type='StrictLoadHook'),
+    sync_buffers=dict(type='BufferSyncHook'),
     visualization=dict(type='SegVisualizationHook'))

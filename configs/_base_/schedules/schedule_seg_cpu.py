@@ -16,6 +16,10 @@ default_hooks = dict(
     checkpoint=dict(type='AtomicCheckpointHook', by_epoch=False, interval=400,
                     max_keep_ckpts=1),
     sampler_seed=dict(type='DistSamplerSeedHook'),
+    # a checkpoint must fit the model (mmengine only warns); every rank keeps
+    # the same BN statistics (validation = the saved model)
+    strict_load=dict(type='StrictLoadHook'),
+    sync_buffers=dict(type='BufferSyncHook'),
     # draws only with tools/test.py --show/--show-dir; every batch (mmseg's
     # interval 50 is more than the 32 validation batches of 16 images)
     visualization=dict(type='SegVisualizationHook', interval=1))

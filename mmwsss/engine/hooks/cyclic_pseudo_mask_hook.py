@@ -11,6 +11,7 @@ from mmengine.model import is_model_wrapper
 from mmseg.registry import HOOKS
 
 from mmwsss.apis.predict_masks import predict_pseudo_masks, relabel_items
+from mmwsss.utils.io import read_run_record
 from mmwsss.utils.runtime_info import PSEUDO_MASK_ROUND, publish_runtime_info
 from ..mmengine_internals import reserialize, restart_train_loader
 
@@ -22,6 +23,12 @@ def leaf_datasets(dataset) -> List:
     if hasattr(dataset, 'dataset') and not hasattr(dataset, 'data_prefix'):
         return leaf_datasets(dataset.dataset)
     return [dataset]
+
+
+def round_is_complete(folder: str) -> bool:
+    """Whether a round's mask folder holds every mask of its run record."""
+    record = read_run_record(folder) if osp.isdir(folder) else None
+    return bool(record and record.get('complete'))
 
 
 def redirect_seg_maps(dataset, targets: List[str]) -> None:
@@ -61,8 +68,15 @@ class CyclicPseudoMaskHook(Hook):
     to its initial value so that a second scheduler (``begin=rounds[0]``)
     anneals again; the weights are kept (to retrain from scratch instead, run
     ``tools/predict_pseudo_labels.py`` and a new training, see
-    ``configs/pmm/README.md``). Resuming after a switch re-applies it (and
-    finishes an interrupted prediction).
+    ``configs/pmm/README.md``).
+
+    Resuming after a switch re-applies it with the round's masks as they
+    were made (a complete round folder is not predicted again; an
+    interrupted prediction is finished), and the data loader continues the
+    uninterrupted run's batch sequence: a resumed run trains on the same
+    batches with the same masks (bitwise equal weights where training
+    is otherwise deterministic - mmengine does not checkpoint random
+    states, so e.g. dropout differs after any resume).
 
     Args:
         rounds: Iterations after which to re-label.
@@ -97,7 +111,11 @@ class CyclicPseudoMaskHook(Hook):
     def before_train(self, runner) -> None:
         done = [k for k, it in enumerate(self.rounds) if runner.iter >= it]
         if done:  # resumed after a switch: re-apply the latest one
-            self._cycle(runner, done[-1], restart_lr=False)
+            k = done[-1]
+            # a checkpoint of the switch's own iteration was saved before
+            # the switch (this hook runs last), so its lr restart is redone
+            self._cycle(runner, k, restart_lr=self.restart_lr
+                        and runner.iter == self.rounds[k], resumed=True)
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None,
                          outputs=None) -> None:
@@ -106,7 +124,8 @@ class CyclicPseudoMaskHook(Hook):
             self._cycle(runner, self.rounds.index(it),
                         restart_lr=self.restart_lr)
 
-    def _cycle(self, runner, k: int, restart_lr: bool) -> None:
+    def _cycle(self, runner, k: int, restart_lr: bool,
+               resumed: bool = False) -> None:
         loop = runner.train_loop
         dataset = loop.dataloader.dataset
         out = self.round_dir(runner, k)
@@ -124,14 +143,33 @@ class CyclicPseudoMaskHook(Hook):
         runner.logger.info(
             f'cyclic pseudo-masks round {k + 1}: predicting {len(items)} '
             f'training images into {out}')
+        # on resume, the masks of a finished round were made by the model
+        # of the switch's iteration: keep them (predicting again with the
+        # resumed model would train on other masks than an uninterrupted
+        # run)
+        reuse_complete = resumed
+        if resumed and runner.iter != self.rounds[k] and \
+                not round_is_complete(out):
+            runner.logger.warning(
+                f'cyclic pseudo-masks round {k + 1}: {out} is not complete; '
+                f'predicting it with the model of iteration {runner.iter}, '
+                f'not the one of iteration {self.rounds[k]} that an '
+                'uninterrupted run used')
         written = predict_pseudo_masks(
             model, items, palette, scales=self.scales, flip=self.flip,
             crf=self.crf, rank=rank, world_size=world,
-            show_progress=rank == 0, out_dir=out, on_change='recompute')
+            show_progress=rank == 0, out_dir=out, on_change='recompute',
+            reuse_complete=reuse_complete)
         barrier()
         for ds, leaf in zip(leaves, per_leaf):
             redirect_seg_maps(ds, [it['out_path'] for it in leaf])
-        restart_train_loader(loop)
+        # the sampler continues where the run is: iteration rounds[k] + 1
+        # reads batch rounds[k] of the seeded sequence, resumed or not
+        if resumed:
+            restart_train_loader(loop, position=self.rounds[k],
+                                 skip_calls=self.rounds[k])
+        else:
+            restart_train_loader(loop, position=self.rounds[k])
         publish_runtime_info(PSEUDO_MASK_ROUND, k + 1)
         if restart_lr:
             wrappers = runner.optim_wrapper.values() if hasattr(

@@ -5,6 +5,7 @@ import os.path as osp
 import subprocess
 import sys
 
+import pytest
 import torch
 
 from tests.utils import run_tool, tiny_train_options
@@ -33,6 +34,7 @@ runner_module.save_checkpoint = save_checkpoint
 '''
 
 
+@pytest.mark.faults
 def test_kill_during_save_keeps_the_last_checkpoint(repo_root,
                                                     tiny_synthetic,
                                                     tmp_path):

@@ -161,6 +161,7 @@ def test_redirect_seg_maps_serialized_dataset(tiny_synthetic, tmp_path):
         raise AssertionError('length mismatch not refused')
 
 
+@pytest.mark.faults
 def test_cycle_with_two_ranks_on_cpu(repo_root, tiny_synthetic, tmp_path):
     """torchrun, 2 CPU processes (gloo, via mmwsss.utils.dist): each rank
     predicts and writes its half, both switch after the barrier."""
@@ -187,3 +188,71 @@ def test_cycle_with_two_ranks_on_cpu(repo_root, tiny_synthetic, tmp_path):
     assert written == [len(names[0::2])]
     assert sorted(os.listdir(osp.join(work, 'pseudo_masks', 'round_1'))) \
         == sorted([n + '.png' for n in names] + ['settings.json'])
+
+
+def final_weights(work):
+    import torch
+    ckpt = torch.load(osp.join(work, 'iter_6.pth'), map_location='cpu',
+                      weights_only=False)
+    return ckpt['state_dict']
+
+
+def resume_from(src, dst, it, with_masks):
+    """A work dir as a run killed right after saving ``iter_{it}.pth``
+    leaves it (the round's masks copied or not)."""
+    import shutil
+    os.makedirs(dst)
+    shutil.copy(osp.join(src, f'iter_{it}.pth'), dst)
+    with open(osp.join(dst, 'last_checkpoint'), 'w') as f:
+        f.write(osp.join(dst, f'iter_{it}.pth'))
+    if with_masks:
+        shutil.copytree(osp.join(src, 'pseudo_masks'),
+                        osp.join(dst, 'pseudo_masks'))
+
+
+@pytest.mark.faults
+def test_resumed_cycle_equals_uninterrupted_run(repo_root, tiny_synthetic,
+                                                tmp_path):
+    """Issue 15.7: resuming after (or at) the switch trains on the same
+    batches with the same masks as an uninterrupted run: final weights
+    bitwise equal. Dropout is off (mmengine does not checkpoint random
+    states); augmentation runs in 2 persistent workers."""
+    import torch
+    cfg = write_cfg(repo_root, tmp_path, tiny_synthetic, workers=2)
+    with open(cfg, 'a') as f:
+        f.write('''
+train_cfg = dict(max_iters=6, val_interval=6)
+param_scheduler = [dict(type='PolyLR', eta_min=1e-5, power=0.9, begin=0,
+                        end=2, by_epoch=False),
+                   dict(type='PolyLR', eta_min=1e-5, power=0.9, begin=2,
+                        end=6, by_epoch=False)]
+model = dict(decode_head=dict(dropout_ratio=0.0),
+             auxiliary_head=dict(dropout_ratio=0.0))
+default_hooks = dict(checkpoint=dict(interval=1, max_keep_ckpts=10))
+randomness = dict(seed=0)
+''')
+    straight = str(tmp_path / 'straight')
+    run_tool(repo_root, 'tools/train.py', cfg, '--work-dir', straight,
+             extra_path=tmp_path)
+    want = final_weights(straight)
+    # killed after iteration 4 (after the switch at 2): the finished round
+    # is kept, not predicted again by the model of iteration 4
+    after = str(tmp_path / 'after')
+    resume_from(straight, after, 4, with_masks=True)
+    out = run_tool(repo_root, 'tools/train.py', cfg, '--work-dir', after,
+                   '--resume', extra_path=tmp_path)
+    assert 'round 1: 0 masks written' in out
+    # killed right after saving iteration 2, before predicting: the same
+    # model predicts the round again
+    at = str(tmp_path / 'at')
+    resume_from(straight, at, 2, with_masks=False)
+    out = run_tool(repo_root, 'tools/train.py', cfg, '--work-dir', at,
+                   '--resume', extra_path=tmp_path)
+    names = open(osp.join(tiny_synthetic, 'ImageSets', 'Segmentation',
+                          'train.txt')).read().split()
+    assert f'round 1: {len(names)} masks written' in out
+    for work in (after, at):
+        got = final_weights(work)
+        assert got.keys() == want.keys()
+        for k in want:
+            assert torch.equal(got[k], want[k]), (work, k)
