@@ -71,7 +71,7 @@ def main():
                        strict=not args.non_strict)
     # images and image labels only: pixel masks are never read here
     dataset = build_dataset(cfg, 'test_dataloader', args.split_file, [
-        dict(type='LoadImageFromFile'),
+        dict(type='LoadVerifiedImageFromFile'),
         dict(type='PackWSSSInputs')
     ])
     os.makedirs(args.out, exist_ok=True)

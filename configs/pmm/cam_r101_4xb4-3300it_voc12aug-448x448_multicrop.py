@@ -8,7 +8,7 @@ _base_ = '../cam/cam_r50_4xb4-3300it_voc12aug-448x448.py'
 base_cam_dir = 'work_dirs/pmm/voc_cams_base'
 scales = tuple(0.75 + 0.25 * i for i in range(10))
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadVerifiedImageFromFile'),  # names bad images
     dict(type='MultiCropRetag', base_dir=base_cam_dir, scales=scales,
          crop_size=448, stride=300, confident_thr=0.9, match_thr=0.1),
     dict(type='Resize', scale=(448, 448), keep_ratio=False),

@@ -9,7 +9,7 @@ base_cam_dir = 'work_dirs/pmm/cams_base'
 scales = (0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
 crop = 96
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadVerifiedImageFromFile'),  # names bad images
     dict(type='MultiCropRetag', base_dir=base_cam_dir, scales=scales,
          crop_size=crop, stride=64, confident_thr=0.9, match_thr=0.1),
     dict(type='Resize', scale=(crop, crop), keep_ratio=False),

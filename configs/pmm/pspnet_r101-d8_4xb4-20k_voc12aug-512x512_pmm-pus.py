@@ -11,6 +11,8 @@ custom_imports = dict(imports=['mmwsss'], allow_failed_imports=False)
 default_hooks = dict(checkpoint=dict(type='AtomicCheckpointHook'),
                      strict_load=dict(type='StrictLoadHook'),
                      sync_buffers=dict(type='BufferSyncHook'))
+# names a mask whose values are outside the head's classes
+custom_hooks = [dict(type='NumClassCheckHook')]
 pseudo_label_dir = 'pseudo_labels/ppmg'  # relative to data_root, or absolute
 train_dataloader = dict(
     dataset=dict(

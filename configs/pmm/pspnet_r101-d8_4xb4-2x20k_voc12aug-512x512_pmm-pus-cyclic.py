@@ -15,6 +15,7 @@ param_scheduler = [
          end=2 * round_iters, by_epoch=False),
 ]
 custom_hooks = [
+    dict(type='NumClassCheckHook'),
     dict(type='CyclicPseudoMaskHook', rounds=[round_iters],
          scales=(0.75, 1.0, 1.25), flip=True, crf=None, restart_lr=True),
 ]

@@ -10,7 +10,7 @@ _base_ = [
 ]
 crop_size = (448, 448)
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadVerifiedImageFromFile'),  # names bad images
     dict(type='RandomResize', scale=(448, 448), ratio_range=(0.9, 1.0),
          keep_ratio=True),
     dict(type='RandomCrop', crop_size=crop_size),

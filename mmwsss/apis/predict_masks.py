@@ -9,7 +9,6 @@ from __future__ import annotations
 import os.path as osp
 from typing import Dict, List, Optional, Sequence
 
-import mmcv
 import numpy as np
 import torch
 from mmcv.transforms import Compose
@@ -21,6 +20,7 @@ from torch import Tensor
 
 from mmwsss.models.utils.tta import multi_scale_flip
 from mmwsss.utils.fingerprint import files_fingerprint, model_fingerprint
+from mmwsss.utils.image_check import read_image
 from mmwsss.utils.io import (check_run_settings, is_complete,
                              mark_run_complete, normalise_settings,
                              read_run_record, save_png)
@@ -161,7 +161,7 @@ def predict_pseudo_masks(model,
     Returns:
         int: Masks written by this rank (skipped ones not counted).
     """
-    pipeline = Compose([dict(type='LoadImageFromFile'),
+    pipeline = Compose([dict(type='LoadVerifiedImageFromFile'),
                         dict(type='PackSegInputs')])
     refiner = MODELS.build(crf) if crf else None
     mine = items[rank::world_size]
@@ -193,7 +193,7 @@ def predict_pseudo_masks(model,
                 probs = predict_probs(model, batch['inputs'], scales, flip)
                 probs = probs[0].float().cpu().numpy()
                 if refiner is not None:
-                    img = mmcv.imread(item['img_path'], channel_order='rgb')
+                    img = read_image(item['img_path'])
                     probs = refiner(img, probs)
                 if not np.isfinite(probs).all():
                     raise FloatingPointError(

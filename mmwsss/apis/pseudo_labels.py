@@ -8,7 +8,6 @@ from multiprocessing import get_context
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import cv2
-import mmcv
 import numpy as np
 import torch
 from mmengine.logging import print_log
@@ -23,6 +22,7 @@ from mmwsss.models.refiners import (CAMTransform, LabelGenerator,
                                     ScoreRefiner, check_kind)
 from mmwsss.utils.cam_io import load_cam_file
 from mmwsss.utils.fingerprint import files_fingerprint, folder_fingerprint
+from mmwsss.utils.image_check import read_image
 from mmwsss.utils.io import (check_run_settings, check_unique_names,
                              is_complete, mark_run_complete, read_label_png,
                              save_png)
@@ -111,9 +111,12 @@ def _one(job: Tuple[str, str, str, Optional[str]]):
         nonfinite = int((~np.isfinite(rec['cams'])).sum())
         img = None
         if _WORKER['refiners'] or _WORKER['generator'] is not None:
-            img = mmcv.imread(img_path, channel_order='rgb')
-            if img is None:
-                raise OSError(f'cannot read image {img_path}')
+            img = read_image(img_path)
+            if img.shape[:2] != rec['cams'].shape[1:]:
+                raise ValueError(
+                    f'{cam_path}: CAMs of size {rec["cams"].shape[1:]} for '
+                    f'an image of size {img.shape[:2]} ({img_path}); the '
+                    'CAM files were made for other images')
         label = pseudo_label_from_cams(
             rec['cams'], rec['keys'], img,
             bg_threshold=settings.get('bg_threshold', 0.25),

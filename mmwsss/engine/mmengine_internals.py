@@ -103,9 +103,9 @@ def restart_train_loader(loop, position: int = 0, skip_calls: int = 0) -> None:
     # the old iterator closes it too, so give the sampler a fresh one,
     # advanced to ``position``
     batch_sampler = getattr(loader, 'batch_sampler', None)
-    for smp in {id(s): s for s in (getattr(loader, 'sampler', None),
-                                    getattr(batch_sampler, 'sampler', None))
-                }.values():
+    samplers = (getattr(loader, 'sampler', None),
+                getattr(batch_sampler, 'sampler', None))
+    for smp in {id(s): s for s in samplers}.values():
         if isinstance(smp, InfiniteSampler):
             smp.indices = smp._indices_of_rank()
             consumed = position * (loader.batch_size or getattr(

@@ -27,18 +27,26 @@ TMP_PREFIX = '.tmp-'
 def atomic_write(path: str, mode: str = 'wb') -> Iterator[io.IOBase]:
     """Open a temporary file beside ``path``; rename it to ``path`` on success.
 
-    On an exception the temporary file is removed and ``path`` is untouched.
+    On an exception the temporary file is removed and ``path`` is untouched;
+    an ``OSError`` of the write itself (a full disk) is re-raised naming
+    ``path``.
     """
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
     fd, tmp = tempfile.mkstemp(
         prefix=TMP_PREFIX + os.path.basename(path) + '.', dir=directory)
     try:
-        with os.fdopen(fd, mode) as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        try:
+            with os.fdopen(fd, mode) as f:
+                yield f
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except OSError as e:
+            if e.filename is not None or e.errno is None:
+                raise
+            # a failed write (ENOSPC, EIO) names no file: name the target
+            raise type(e)(e.errno, e.strerror, path) from e
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.remove(tmp)

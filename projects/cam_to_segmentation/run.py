@@ -84,7 +84,7 @@ def main():
 
     init_default_scope('mmseg')
     train_ds = build_dataset(cfg, 'train_dataloader', pipeline=[
-        dict(type='LoadImageFromFile'),
+        dict(type='LoadVerifiedImageFromFile'),
         dict(type='PackWSSSInputs')
     ])
     cam_dir = osp.join(work, 'cams')

@@ -83,7 +83,7 @@ def evaluate_variant(cfg, checkpoint, work: str, name: str, nproc: int,
         model = runner.model
         m_ap = capture.metrics.get('cls/mAP')
     ds = build_dataset(cfg, 'train_dataloader', pipeline=[
-        dict(type='LoadImageFromFile'),
+        dict(type='LoadVerifiedImageFromFile'),
         dict(type='PackWSSSInputs')
     ])
     classes = ds.metainfo['classes']

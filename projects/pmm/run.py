@@ -104,7 +104,7 @@ def main():
             runner, _ = train_or_load(cfg)
             model = runner.model
     train_ds = build_dataset(cfg, 'train_dataloader', pipeline=[
-        dict(type='LoadImageFromFile'),
+        dict(type='LoadVerifiedImageFromFile'),
         dict(type='PackWSSSInputs')
     ])
     classes = train_ds.metainfo['classes']
@@ -163,7 +163,7 @@ def main():
             mc_model.eval()
             mc_dir = osp.join(work, 'cams_multicrop')
             sub_ds = build_dataset(cfg, 'train_dataloader', split, [
-                dict(type='LoadImageFromFile'),
+                dict(type='LoadVerifiedImageFromFile'),
                 dict(type='PackWSSSInputs')
             ])
             generate_cams(mc_model, sub_ds, mc_dir, num_overlays=0,

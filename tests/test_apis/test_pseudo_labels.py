@@ -219,3 +219,17 @@ def test_nonfinite_cams_are_counted_and_named(tmp_path):
     assert s['nonfinite_cam_values'] == {items[1]['cam_path']: 5}
     label = read_label_png(str(tmp_path / 'out' / 'broken.png'))
     assert label.shape == (6, 6) and label.max() <= 2
+
+
+def test_crf_size_mismatch_names_the_files(tmp_path):
+    """Issue 15.11: CAMs of another size than their image (made for other
+    images) are named before the CRF runs."""
+    items = make_cam_set(str(tmp_path), 2, size=48)
+    rec = load_cam_file(items[1]['cam_path'])
+    save_cam_file(items[1]['cam_path'], rec['cams'][:, :32, :32],
+                  rec['keys'], rec['scores'])
+    with pytest.raises(ValueError, match=r'img_0001\.npz: CAMs of size '
+                       r'\(32, 32\) for an image of size \(48, 48\)'):
+        make_pseudo_labels(items, str(tmp_path / 'out'), num_classes=11,
+                           palette=SYNTHETIC_PALETTE, show_progress=False,
+                           refiners=[dict(type='DenseCRF', preset='psa')])

@@ -108,3 +108,14 @@ def test_checkpoints_are_saved_atomically(path):
     # tools/test.py too); ranks keep the same BatchNorm statistics
     assert cfg.default_hooks.strict_load.type == 'StrictLoadHook'
     assert cfg.default_hooks.sync_buffers.type == 'BufferSyncHook'
+
+
+@pytest.mark.parametrize('path', MODEL_CONFIGS,
+                         ids=lambda p: osp.relpath(p, ROOT))
+def test_training_masks_are_checked(path):
+    """Issue 15.11: every shipped training config checks its masks' values
+    against the head (NumClassCheckHook), so a bad mask is named instead
+    of torch's "Target N is out of bounds"."""
+    cfg = Config.fromfile(path, import_custom_modules=False)
+    types = [h['type'] for h in cfg.get('custom_hooks', [])]
+    assert 'NumClassCheckHook' in types

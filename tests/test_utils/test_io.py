@@ -108,3 +108,23 @@ def test_corrupt_record_is_named(tmp_path):
     (d / 'settings.json').write_text('{"a": 1}')
     with pytest.raises(ValueError, match=r'other settings \(cams differ'):
         check_run_settings(str(d), dict(a=1, cams='x'))
+
+
+def test_disk_full_names_the_file_and_keeps_the_old_one(tmp_path,
+                                                         monkeypatch):
+    """Issue 15.11: ENOSPC during an atomic write names the target; the
+    previous file is untouched and no temp file is left."""
+    import errno
+    from mmwsss.utils import io as io_mod
+    target = tmp_path / 'labels' / 'a.png'
+    io_mod.atomic_write_bytes(str(target), b'old')
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(io_mod.os, 'fsync', full)
+    with pytest.raises(OSError, match=r'No space left.*labels/a\.png') as e:
+        io_mod.atomic_write_bytes(str(target), b'new')
+    assert e.value.errno == errno.ENOSPC and e.value.filename == str(target)
+    assert target.read_bytes() == b'old'
+    assert os.listdir(target.parent) == ['a.png']

@@ -8,7 +8,7 @@ dataset_type = 'SyntheticSegDataset'
 data_root = 'data/synthetic'
 crop_size = (128, 128)
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadVerifiedImageFromFile'),  # names bad images
     dict(type='LoadAnnotations'),
     dict(type='RandomResize', scale=(128, 128), ratio_range=(1.0, 1.5),
          keep_ratio=True),

@@ -6,7 +6,7 @@ crop_size = (128, 128)
 
 # CAM training reads image-level labels only: no LoadAnnotations here.
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadVerifiedImageFromFile'),  # names bad images
     dict(type='RandomResize', scale=(128, 128), ratio_range=(1.0, 1.25),
          keep_ratio=True),
     dict(type='RandomCrop', crop_size=crop_size),

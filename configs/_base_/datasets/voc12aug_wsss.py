@@ -4,7 +4,7 @@ data_root = 'data/VOCdevkit/VOC2012'
 crop_size = (448, 448)
 
 train_pipeline = [
-    dict(type='LoadImageFromFile'),
+    dict(type='LoadVerifiedImageFromFile'),  # names bad images
     dict(type='RandomResize', scale=(512, 512), ratio_range=(0.6, 1.5),
          keep_ratio=True),
     dict(type='RandomCrop', crop_size=crop_size),

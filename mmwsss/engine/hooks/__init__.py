@@ -2,10 +2,12 @@ from .atomic_checkpoint_hook import AtomicCheckpointHook
 from .buffer_sync_hook import BufferSyncHook
 from .cyclic_pseudo_mask_hook import (CyclicPseudoMaskHook, leaf_datasets,
                                       redirect_seg_maps)
-from .num_class_check_hook import NumClassCheckHook, check_num_classes
+from .num_class_check_hook import (NumClassCheckHook, check_label_values,
+                                   check_num_classes)
 from .strict_load_hook import StrictLoadHook
 
 __all__ = [
-    'AtomicCheckpointHook', 'BufferSyncHook', 'StrictLoadHook', 'NumClassCheckHook', 'check_num_classes',
+    'AtomicCheckpointHook', 'BufferSyncHook', 'StrictLoadHook',
+    'NumClassCheckHook', 'check_num_classes', 'check_label_values',
     'CyclicPseudoMaskHook', 'leaf_datasets', 'redirect_seg_maps'
 ]

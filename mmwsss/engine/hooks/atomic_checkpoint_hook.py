@@ -1,6 +1,7 @@
 """A CheckpointHook whose saves cannot lose the previous checkpoint."""
 from __future__ import annotations
 
+import contextlib
 import os
 import os.path as osp
 
@@ -44,12 +45,20 @@ class AtomicCheckpointHook(CheckpointHook):
         self.last_ckpt = final
         runner.message_hub.update_info('last_ckpt', final)
         tmp_name = f'{TMP_PREFIX}{name}'
-        runner.save_checkpoint(
-            self.out_dir, tmp_name, self.file_client_args,
-            save_optimizer=self.save_optimizer,
-            save_param_scheduler=self.save_param_scheduler, meta=meta,
-            by_epoch=self.by_epoch, backend_args=self.backend_args,
-            **self.args)
+        try:
+            runner.save_checkpoint(
+                self.out_dir, tmp_name, self.file_client_args,
+                save_optimizer=self.save_optimizer,
+                save_param_scheduler=self.save_param_scheduler, meta=meta,
+                by_epoch=self.by_epoch, backend_args=self.backend_args,
+                **self.args)
+        except Exception as e:  # torch's writer names no file (ENOSPC)
+            with contextlib.suppress(OSError):
+                os.remove(osp.join(self.out_dir, tmp_name))
+            raise OSError(
+                f'saving checkpoint {final} failed ({type(e).__name__}: '
+                f'{e}); the previous checkpoint and last_checkpoint are '
+                'untouched') from e
         if not is_main_process():
             return
         os.replace(osp.join(self.out_dir, tmp_name), final)

@@ -32,10 +32,42 @@ def check_num_classes(model, dataset, where: str) -> None:
             'model config')
 
 
+def check_label_values(model, data_samples) -> None:
+    """Raise a ValueError naming the mask file when a training mask holds a
+    value that is neither a class of the model head nor its
+    ``ignore_index`` (torch's cross-entropy would stop with "Target N is
+    out of bounds", naming no file)."""
+    n_model = model_num_classes(model)
+    if n_model is None:
+        return
+    module = model.module if is_model_wrapper(model) else model
+    head = getattr(module, 'decode_head', None)
+    ignore = getattr(head, 'ignore_index', 255)
+    for sample in data_samples or ():
+        seg = getattr(sample, 'gt_sem_seg', None)
+        if seg is None:
+            continue
+        values = seg.data.unique()
+        bad = values[(values >= n_model) & (values != ignore)]
+        if len(bad):
+            path = sample.metainfo.get('seg_map_path', '(no seg_map_path)')
+            raise ValueError(
+                f'mask {path} holds label values {bad.tolist()[:10]} '
+                f'outside the model\'s {n_model} classes (ignore_index '
+                f'{ignore})')
+
+
 @HOOKS.register_module()
 class NumClassCheckHook(Hook):
     """Checks ``num_classes`` of the model head against the dataset classes
-    before training, validation and testing, with a message naming both."""
+    before training, validation and testing, with a message naming both;
+    and every training batch's masks (where it has any) against the head's
+    classes (:func:`check_label_values`)."""
+
+    def before_train_iter(self, runner, batch_idx: int,
+                          data_batch=None) -> None:
+        if isinstance(data_batch, dict):
+            check_label_values(runner.model, data_batch.get('data_samples'))
 
     def before_train(self, runner) -> None:
         check_num_classes(runner.model, runner.train_dataloader.dataset,

@@ -60,3 +60,47 @@ def test_kill_during_save_keeps_the_last_checkpoint(repo_root,
     assert sorted(f for f in os.listdir(work) if f.endswith('.pth')) == [
         'iter_4.pth']                       # max_keep_ckpts=1 honoured
     assert not [f for f in os.listdir(work) if f.startswith('.tmp-')]
+
+
+# test-only module: the second checkpoint save fills the disk half-way
+FULL_DISK = '''
+import errno, os
+import mmengine.runner.runner as runner_module
+_save = runner_module.save_checkpoint
+calls = []
+
+
+def save_checkpoint(checkpoint, filename, *args, **kwargs):
+    calls.append(filename)
+    if len(calls) == 2:
+        with open(filename, 'wb') as f:
+            f.write(b'PK half a checkpoint')
+        raise RuntimeError('PytorchStreamWriter failed writing file '
+                           'data/3: file write failed')
+    return _save(checkpoint, filename, *args, **kwargs)
+
+
+runner_module.save_checkpoint = save_checkpoint
+'''
+
+
+@pytest.mark.faults
+def test_full_disk_during_save_is_named(repo_root, tiny_synthetic, tmp_path):
+    """Issue 15.11: torch's writer error names no file; the hook names the
+    checkpoint, removes the partial temp file, keeps the last one."""
+    (tmp_path / 'sitecustomize.py').write_text(FULL_DISK)
+    work = str(tmp_path / 'work')
+    opts = tiny_train_options(tiny_synthetic, 4, checkpoint_interval=2)
+    opts += ['default_hooks.checkpoint.max_keep_ckpts=1']
+    env = dict(os.environ, PYTHONPATH=str(tmp_path))
+    proc = subprocess.run(
+        [sys.executable, 'tools/train.py', CFG, '--work-dir', work,
+         '--cfg-options', *opts],
+        cwd=repo_root, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode != 0
+    assert f'saving checkpoint {osp.join(work, "iter_4.pth")} failed' \
+        in proc.stderr
+    assert 'untouched' in proc.stderr
+    last = open(osp.join(work, 'last_checkpoint')).read().strip()
+    assert last == osp.join(work, 'iter_2.pth') and osp.isfile(last)
+    assert not [f for f in os.listdir(work) if f.startswith('.tmp-')]
