@@ -50,13 +50,18 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
     Only ``gt_img_labels`` of the data samples is read: pixel masks never
     reach the losses.
 
-    Inference (:meth:`predict`): masks averaged over ``test_cfg.scales``
-    (and flips), optional PAMR, background probability raised to
-    ``bg_power`` (3), classes kept by ``restrict``: ``'pred'`` (image-level
-    confidence ``sigmoid(score) > score_thr``, 0.1) or ``'gt'`` (the image
-    labels: for pseudo-labels of the training split). ``seg_logits`` are
-    the masks with dropped classes zeroed, so mmseg's test tools, metrics
-    and ``--out`` (pseudo-label PNGs for the native mmseg stage) work.
+    Inference (:meth:`predict`), in the order of the authors'
+    ``infer_val.py``: classes kept by ``restrict``: ``'pred'`` (image-level
+    confidence: the **maximum** of ``sigmoid(score)`` over the scales and
+    flips above ``score_thr``, 0.1; ``presence='mean'`` averages instead)
+    or ``'gt'`` (the image labels: for pseudo-labels of the training
+    split); masks averaged over ``test_cfg.scales`` (and flips) with the
+    dropped classes zeroed (at every scale in the reference - the same
+    thing, the mean being linear), optional PAMR, background probability
+    raised to ``bg_power`` (3), then the optional dense CRF on those masks,
+    so no mass of a dropped class is redistributed. ``seg_logits`` are the
+    resulting masks, so mmseg's test tools, metrics and ``--out``
+    (pseudo-label PNGs for the native mmseg stage) work.
 
     Args:
         backbone, neck, decode_head: mmseg configs; the head is a
@@ -75,10 +80,11 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
             ``warmup_iters`` (0: classification-only iterations; the
             paper's 5 of 20 epochs are a quarter of the schedule).
         test_cfg: ``scales`` ((1.0,)), ``flip`` (False), ``bg_power`` (3),
-            ``restrict`` ('pred'), ``score_thr`` (0.1), ``use_pamr``
+            ``restrict`` ('pred'), ``score_thr`` (0.1), ``presence``
+            ('max' over the views, the reference; or 'mean'), ``use_pamr``
             (False), ``crf`` (None, or e.g. ``dict(type='DenseCRF',
-            preset='deeplab')``: applied to the masks after the background
-            power, before the classes are filtered).
+            preset='deeplab')``: applied last, to the masks of the kept
+            classes after the background power).
     """
 
     def __init__(self,
@@ -109,10 +115,14 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
             warmup_iters=0)
         self.train_cfg.update(train_cfg or {})
         self.test_cfg = dict(scales=(1.0, ), flip=False, bg_power=3.0,
-                             restrict='pred', score_thr=0.1, use_pamr=False,
-                             crf=None)
+                             restrict='pred', score_thr=0.1, presence='max',
+                             use_pamr=False, crf=None)
         self.test_cfg.update(test_cfg or {})
         check_restrict(self.test_cfg['restrict'])
+        if self.test_cfg['presence'] not in ('max', 'mean'):
+            raise ValueError("test_cfg.presence must be 'max' (the "
+                             "reference) or 'mean', got "
+                             f"{self.test_cfg['presence']!r}")
         if self.train_cfg['warmup_iters'] < 0:
             raise ValueError('train_cfg.warmup_iters must be >= 0, got '
                              f'{self.train_cfg["warmup_iters"]}')
@@ -188,8 +198,10 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
 
     @torch.no_grad()
     def infer_masks(self, inputs: Tensor) -> Tuple[Tensor, Tensor]:
-        """Masks ``(N, C, H, W)`` (background first, at input size) and
-        class probabilities ``(N, C_fg)``, averaged over scales/flips."""
+        """Masks ``(N, C, H, W)`` (background first, at input size) averaged
+        over the scales and flips, and class probabilities ``(N, C_fg)``
+        over the same views: their maximum (``test_cfg.presence='max'``,
+        the authors' rule) or mean."""
         def forward(x: Tensor) -> Tuple[Tensor, Tensor]:
             scores, m = self._scores(self._forward(x))
             return m, torch.sigmoid(scores)
@@ -199,14 +211,12 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
                                       self.test_cfg['scales'],
                                       self.test_cfg['flip'],
                                       self.align_corners):
-            if len(views) == 2:
-                (m, p), (m_f, p_f) = views
-                m, p = (m + m_f) / 2, (p + p_f) / 2
-            else:
-                m, p = views[0]
-            masks.append(m)
-            probs.append(p)
-        return torch.stack(masks).mean(0), torch.stack(probs).mean(0)
+            masks.append(sum(m for m, _ in views) / len(views))
+            probs.extend(p for _, p in views)
+        probs = torch.stack(probs)
+        probs = probs.amax(0) if self.test_cfg['presence'] == 'max' \
+            else probs.mean(0)
+        return torch.stack(masks).mean(0), probs
 
     def _crf(self, inputs: Tensor, masks: Tensor, crf: dict) -> Tensor:
         """Dense CRF (:class:`~mmwsss.models.DenseCRF` config) per image on
@@ -226,6 +236,12 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
             data_samples: OptSampleList) -> Tuple[Tensor, Tensor]:
         cfg = self.test_cfg
         masks, probs = self.infer_masks(inputs)
+        # the reference order: drop the classes first, then PAMR/CRF
+        keep = classes_to_keep(cfg['restrict'], probs, data_samples,
+                               self.num_classes - 1, cfg['score_thr'])
+        if keep is not None:
+            keep = torch.cat([torch.ones_like(keep[:, :1]), keep], 1)
+            masks = masks * keep[..., None, None]
         if cfg['use_pamr']:
             masks = pamr(raw_images(inputs, self.data_preprocessor), masks,
                          self.train_cfg['pamr_iters'],
@@ -234,9 +250,4 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
         masks[:, 0] = masks[:, 0].pow(cfg['bg_power'])
         if cfg.get('crf'):
             masks = self._crf(inputs, masks, cfg['crf'])
-        keep = classes_to_keep(cfg['restrict'], probs, data_samples,
-                               self.num_classes - 1, cfg['score_thr'])
-        if keep is not None:
-            keep = torch.cat([torch.ones_like(keep[:, :1]), keep], 1)
-            masks = masks * keep[..., None, None]
         return masks, probs

@@ -140,3 +140,76 @@ def test_train_tool_with_warmup(repo_root, tiny_synthetic, tmp_path):
     names = open(osp.join(tiny_synthetic, 'ImageSets', 'Segmentation',
                           'train.txt')).read().split()
     assert sorted(p.stem for p in pred.glob('*.png')) == sorted(names)
+
+
+def test_presence_is_the_max_over_views(repo_root):
+    """Issue 16.4 (authors' infer_val.py): a class is kept when the
+    maximum of its sigmoid score over the views exceeds 0.1. Hand-made
+    scores: 0.02 at scale 1, 0.15 at scale 0.5 -> max 0.15 (kept), mean
+    0.085 (dropped)."""
+    model = build(repo_root, scales=(1.0, 0.5))
+    model.eval()
+    logit = lambda p: torch.log(torch.tensor(p) / (1 - p))  # noqa: E731
+
+    def fake_scores(logits):
+        n, c = logits.shape[:2]
+        full = logits.shape[-1] == 16        # stride 4 of the 64 px input
+        s = torch.full((n, c), -10.0)
+        s[:, 0] = logit(0.02 if full else 0.15)
+        masks = torch.softmax(torch.cat([torch.zeros_like(logits[:, :1]),
+                                         logits], 1), 1)
+        return s, masks
+
+    model._scores = fake_scores
+    x = torch.rand(1, 3, 64, 64)
+    _, probs = model.infer_masks(x)
+    assert probs[0, 0].item() == pytest.approx(0.15, abs=1e-6)
+    model.test_cfg['presence'] = 'mean'
+    _, probs = model.infer_masks(x)
+    assert probs[0, 0].item() == pytest.approx(0.085, abs=1e-6)
+    with pytest.raises(ValueError, match='presence'):
+        build(repo_root, presence='median')
+    # the shipped configs use the reference rule
+    for cfg in (CFG, 'configs/single_stage/'
+                'single-stage_r101-d16_4xb4-13230it_voc12aug-448x448.py'):
+        test_cfg = Config.fromfile(osp.join(repo_root, cfg)).model.test_cfg
+        assert test_cfg.get('presence', 'max') == 'max'
+
+
+def test_classes_are_dropped_before_the_crf(repo_root):
+    """Issue 16.3: the authors zero the dropped classes before merging and
+    before the CRF. Hand-made masks on a uniform image: left half bg 0.1,
+    class 1 0.3, dropped class 2 0.6; right half bg 0.95, class 1 0.05.
+    Reference order: without class 2 the left half is class 1 (3x the
+    background's evidence, as much support from its half as the
+    background gets from the other). CRF first: the left half settles on
+    class 2, which gives class 1 no support, so once class 2 is dropped
+    the right half's background wins it."""
+    model = build(repo_root, crf=dict(type='DenseCRF', preset='deeplab'),
+                  bg_power=1.0)
+    model.eval()
+    h = w = 32
+    masks = torch.zeros(1, 11, h, w)           # classes 3-10 absent
+    masks[0, 0], masks[0, 1] = 0.95, 0.05
+    masks[0, 0, :, :w // 2] = 0.1
+    masks[0, 1, :, :w // 2] = 0.3
+    masks[0, 2, :, :w // 2] = 0.6
+    probs = torch.tensor([[0.9, 0.01] + [0.0] * 8])   # class 2 absent
+    model.infer_masks = lambda inputs: (masks.clone(), probs)
+    inputs = torch.zeros(1, 3, h, w)
+    seg, _ = model._seg_logits_and_scores(inputs, None)
+    label = seg.argmax(1)[0]
+    # the reference order, spelled out
+    refiner = MODELS.build(dict(type='DenseCRF', preset='deeplab'))
+    from mmwsss.models.segmentors.scored_predict import raw_images
+    rgb = raw_images(inputs, model.data_preprocessor).clamp(0, 255).byte()
+    rgb = rgb[0].permute(1, 2, 0).numpy()
+    kept = masks.clone()
+    kept[:, 2] = 0
+    ref = torch.from_numpy(refiner(rgb, kept[0].numpy())).argmax(0)
+    assert torch.equal(label, ref)
+    assert (label[:, :w // 2] == 1).float().mean() > 0.9
+    # the former order (CRF on every channel, then drop) differs
+    other = torch.from_numpy(refiner(rgb, masks[0].numpy()))
+    other[2] = 0
+    assert (other.argmax(0)[:, :w // 2] == 1).float().mean() < 0.5
