@@ -10,6 +10,8 @@ _base_ = '../cam/cam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py'
 lam = 0.2
 sigma = 5.0
 model = dict(cam_head=dict(
+    # HFPL's (SEAM's) script: GAP of the CAMs upsampled to the input
+    pool_at_input_size=True,
     loss_cls=dict(type='mmpretrain.CrossEntropyLoss', use_sigmoid=True,
                   loss_weight=1 - lam),
     cam_losses=[

@@ -5,6 +5,8 @@
 _base_ = '../pmm/cam_r18-w32-d16_1xb16-1500it_synthetic-128x128_multicrop.py'
 lam = 0.2
 model = dict(cam_head=dict(
+    # HFPL's (SEAM's) script: GAP of the CAMs upsampled to the input
+    pool_at_input_size=True,
     loss_cls=dict(type='mmpretrain.CrossEntropyLoss', use_sigmoid=True,
                   loss_weight=1 - lam),
     cam_losses=[

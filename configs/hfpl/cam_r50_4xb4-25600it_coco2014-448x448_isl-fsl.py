@@ -9,6 +9,8 @@ lam = 0.2
 iters = 25600
 train_dataloader = dict(batch_size=4)
 model = dict(cam_head=dict(
+    # HFPL's (SEAM's) script: GAP of the CAMs upsampled to the input
+    pool_at_input_size=True,
     num_classes=81,
     loss_cls=dict(type='mmpretrain.CrossEntropyLoss', use_sigmoid=True,
                   loss_weight=1 - lam),

@@ -7,6 +7,8 @@
 _base_ = '../cam/cam_r50_4xb4-3300it_voc12aug-448x448.py'
 lam = 0.2
 model = dict(cam_head=dict(
+    # HFPL's (SEAM's) script: GAP of the CAMs upsampled to the input
+    pool_at_input_size=True,
     loss_cls=dict(type='mmpretrain.CrossEntropyLoss', use_sigmoid=True,
                   loss_weight=1 - lam),
     cam_losses=[

@@ -31,8 +31,8 @@ def isl_sampling_probs(cams: Tensor, eps: float = 1e-5) -> Tensor:
 
 def importance_sampling_loss(cams: Tensor, labels: Tensor,
                              num_samples: int = 10, eps: float = 1e-5,
-                             generator: Optional[torch.Generator] = None
-                             ) -> Tensor:
+                             generator: Optional[torch.Generator] = None,
+                             indices: Optional[Tensor] = None) -> Tensor:
     """ISL (eq. 14-18): for every class draw ``num_samples`` pixels from
     :func:`isl_sampling_probs`, take the logits there and average their BCE
     against the image label (absent classes included, target 0).
@@ -42,11 +42,25 @@ def importance_sampling_loss(cams: Tensor, labels: Tensor,
     Args:
         cams: ``(N, C, h, w)`` CAM logits.
         labels: ``(N, C)`` multi-hot image labels.
+        generator: Random source of the draw.
+        indices: ``(N, C, S)`` flat pixel indices (``y * w + x``) to use
+            instead of drawing (to reproduce a run or compare with another
+            implementation's samples).
     """
     n, c = cams.shape[:2]
-    probs = isl_sampling_probs(cams, eps).reshape(n * c, -1)
-    idx = torch.multinomial(probs, num_samples, replacement=True,
-                            generator=generator)            # (N*C, S)
+    if indices is not None:
+        if indices.shape[:2] != (n, c) or indices.dim() != 3:
+            raise ValueError(f'ISL: indices must be (N, C, S) = ({n}, {c}, '
+                             f'S), got {tuple(indices.shape)}')
+        hw = cams.shape[2] * cams.shape[3]
+        if indices.numel() and not (0 <= int(indices.min())
+                                    and int(indices.max()) < hw):
+            raise ValueError(f'ISL: indices outside the {hw} CAM pixels')
+        idx = indices.reshape(n * c, -1).long().to(cams.device)
+    else:
+        probs = isl_sampling_probs(cams, eps).reshape(n * c, -1)
+        idx = torch.multinomial(probs, num_samples, replacement=True,
+                                generator=generator)        # (N*C, S)
     logits = cams.flatten(2).reshape(n * c, -1).gather(1, idx)
     target = labels.float().reshape(n * c, 1).expand_as(logits)
     return F.binary_cross_entropy_with_logits(logits, target)
@@ -60,6 +74,16 @@ def expected_isl(cams: Tensor, labels: Tensor, eps: float = 1e-5) -> Tensor:
     target = labels.float()[..., None].expand_as(flat)
     bce = F.binary_cross_entropy_with_logits(flat, target, reduction='none')
     return (probs * bce).sum(-1).mean()
+
+
+def gap_of_upsampled(cams: Tensor, size) -> Tensor:
+    """Class scores as SEAM's and HFPL's training scripts compute them: the
+    CAMs upsampled to the input ``size`` (bilinear, ``align_corners=True``),
+    then averaged. Differs from the mean at CAM resolution by the border
+    weights of the interpolation (~2 % on random CAMs)."""
+    up = F.interpolate(cams, size=tuple(size), mode='bilinear',
+                       align_corners=True)
+    return up.mean(dim=(2, 3))
 
 
 def gating_input(cams: Tensor, labels: Tensor, eps: float = 1e-5) -> Tensor:

@@ -95,3 +95,18 @@ def test_sg_expectation_eval_formula_and_no_cached_shape():
         assert sg(x, x).shape == shape
     with pytest.raises(ValueError, match='differ'):
         sg(torch.zeros(1, 2, 3, 3), torch.zeros(1, 2, 4, 4))
+
+
+def test_stochastic_gate_takes_an_outside_draw():
+    """Issue 16: the gate can be given (to reproduce a run): 1 picks
+    (deep - psi shallow) / (1 - psi), 0 the shallow features (eq. 9)."""
+    deep = torch.tensor([[1.0, 2.0, 3.0]])
+    shallow = torch.tensor([[10.0, 20.0, 30.0]])
+    gate = torch.tensor([[1.0, 0.0, 1.0]])
+    out = stochastic_gate(deep, shallow, 0.5, True, gate=gate)
+    # (1 - 0.5 * 10) / 0.5 = -8, shallow 20, (3 - 15) / 0.5 = -24
+    assert out.tolist() == [[-8.0, 20.0, -24.0]]
+    sg = StochasticGate(0.5).train()
+    assert torch.equal(sg(deep, shallow, gate=gate), out)
+    with pytest.raises(ValueError, match='0 \\(shallow\\) or 1'):
+        stochastic_gate(deep, shallow, 0.5, True, gate=gate * 0.5)

@@ -1,7 +1,7 @@
 """The classification head of a CAM classifier."""
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence
 
 import torch.nn as nn
 from mmengine.model import BaseModule
@@ -9,6 +9,7 @@ from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 from torch import Tensor
 
+from mmwsss.functional.hfpl_ops import gap_of_upsampled
 from mmwsss.structures import stack_img_labels
 from ..losses.cls_loss import loss_key, multilabel_cls_loss
 
@@ -28,6 +29,12 @@ class CAMHead(BaseModule):
             foreground classes.
         dropout_ratio: Dropout on the features before the classifier.
         pooling: ``'gap'`` (global average) or ``'gmp'`` (global max).
+        pool_at_input_size: For the classification loss, average the CAMs
+            upsampled to the input size (bilinear, ``align_corners=True``,
+            :func:`~mmwsss.functional.hfpl_ops.gap_of_upsampled`) as SEAM's
+            and HFPL's training scripts do, instead of at CAM resolution
+            (``'gap'`` only; class scores at inference stay at CAM
+            resolution).
         loss_cls: The classification loss config.
         cam_losses: Losses on the raw CAMs, each called as
             ``loss(cams, labels, image)`` (e.g. HFPL's ``ISLLoss``,
@@ -39,6 +46,7 @@ class CAMHead(BaseModule):
                  num_classes: int,
                  dropout_ratio: float = 0.0,
                  pooling: str = 'gap',
+                 pool_at_input_size: bool = False,
                  loss_cls: Optional[dict] = None,
                  cam_losses: Optional[List[dict]] = None,
                  init_cfg: Optional[dict] = dict(
@@ -49,6 +57,9 @@ class CAMHead(BaseModule):
                              'and at least one foreground class')
         if pooling not in ('gap', 'gmp'):
             raise ValueError(f'pooling must be gap or gmp, got {pooling!r}')
+        if pool_at_input_size and pooling != 'gap':
+            raise ValueError('pool_at_input_size needs pooling=gap')
+        self.pool_at_input_size = pool_at_input_size
         self.in_channels = in_channels
         self.num_classes = num_classes
         self.num_fg = num_classes - 1
@@ -71,16 +82,28 @@ class CAMHead(BaseModule):
         return cams.amax(dim=(2, 3))
 
     def loss(self, feat: Tensor, data_samples: List[SegDataSample],
-             image: Optional[Tensor] = None) -> Dict[str, Tensor]:
+             image: Optional[Tensor] = None,
+             input_size: Optional[Sequence[int]] = None
+             ) -> Dict[str, Tensor]:
         labels = stack_img_labels(data_samples, self.num_fg).to(feat.device)
-        return self.loss_by_cams(self.forward(feat), labels, image)
+        return self.loss_by_cams(self.forward(feat), labels, image,
+                                 input_size)
 
     def loss_by_cams(self, cams: Tensor, labels: Tensor,
-                     image: Optional[Tensor] = None) -> Dict[str, Tensor]:
+                     image: Optional[Tensor] = None,
+                     input_size: Optional[Sequence[int]] = None
+                     ) -> Dict[str, Tensor]:
         """The losses of raw CAMs ``(N, C_fg, h, w)`` against ``(N, C_fg)``
-        image labels (see :meth:`loss`)."""
-        losses = {loss_key(self.loss_cls):
-                  self.loss_cls(self.pool(cams), labels)}
+        image labels (see :meth:`loss`); ``input_size`` ``(H, W)`` is needed
+        with ``pool_at_input_size``."""
+        if self.pool_at_input_size:
+            if input_size is None:
+                raise ValueError('CAMHead(pool_at_input_size=True) needs the '
+                                 'input size')
+            scores = gap_of_upsampled(cams, input_size)
+        else:
+            scores = self.pool(cams)
+        losses = {loss_key(self.loss_cls): self.loss_cls(scores, labels)}
         for loss in self.cam_losses:
             losses[loss.loss_name] = loss(cams, labels, image)
         return losses

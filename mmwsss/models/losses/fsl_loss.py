@@ -32,12 +32,18 @@ class FSLLoss(nn.Module):
         pool: Average-pool the CAMs by this factor first (e.g. 2 for
             stride-4 logits, to reach HFPL's stride-8 grid); ``sigma`` is
             then in pooled pixels.
+        align_corners: How the image is resized to the CAM grid: True
+            (default) as HFPL's training script (bilinear,
+            ``align_corners=True``); False samples pixel centres (the
+            former mmwsss default; tens of percent different on textured
+            images).
         loss_weight: HFPL scales FSL by 0.1 for SIPE/MCTformer-like
             setups and 0.2 on COCO.
     """
 
     def __init__(self, sigma: float = 5.0, mu: float = 2.5,
                  radius: Optional[int] = None, pool: int = 1,
+                 align_corners: bool = True,
                  loss_weight: float = 1.0,
                  loss_name: str = 'loss_fsl') -> None:
         super().__init__()
@@ -47,6 +53,7 @@ class FSLLoss(nn.Module):
         self.sigma = sigma
         self.mu = mu
         self.radius = radius
+        self.align_corners = align_corners
         self.loss_weight = loss_weight
         self._loss_name = loss_name
 
@@ -58,7 +65,7 @@ class FSLLoss(nn.Module):
         if self.pool > 1:
             cams = F.avg_pool2d(cams, self.pool, ceil_mode=True)
         img = F.interpolate(image, size=cams.shape[2:], mode='bilinear',
-                            align_corners=False).clamp(0, 1)
+                            align_corners=self.align_corners).clamp(0, 1)
         r = gating_input(cams, labels)
         return self.loss_weight * feature_similarity_loss(
             r, img, self.sigma, self.mu, self.radius)

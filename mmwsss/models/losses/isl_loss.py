@@ -36,12 +36,16 @@ class ISLLoss(nn.Module):
         self._loss_name = loss_name
 
     def forward(self, cams: Tensor, labels: Tensor,
-                image: Optional[Tensor] = None) -> Tensor:
+                image: Optional[Tensor] = None,
+                indices: Optional[Tensor] = None) -> Tensor:
+        """``indices``: optional ``(N, C, S)`` samples to use instead of a
+        draw (:func:`~mmwsss.functional.hfpl_ops.importance_sampling_loss`).
+        """
         if self.exact:
             loss = expected_isl(cams, labels, self.eps)
         else:
             loss = importance_sampling_loss(cams, labels, self.num_samples,
-                                            self.eps)
+                                            self.eps, indices=indices)
         return self.loss_weight * loss
 
     @property

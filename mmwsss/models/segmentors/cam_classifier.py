@@ -116,7 +116,8 @@ class CAMClassifier(ScoredPredictMixin, BaseSegmentor):
         labels = stack_img_labels(data_samples, self.num_classes - 1).to(
             inputs.device)
         cams = self._forward(inputs)
-        losses = self.cam_head.loss_by_cams(cams, labels, image)
+        losses = self.cam_head.loss_by_cams(cams, labels, image,
+                                            inputs.shape[2:])
         for loss in self.consistency_losses:
             forward = self._forward
             if not getattr(loss, 'update_bn_stats', True):
