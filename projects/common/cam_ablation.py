@@ -111,7 +111,8 @@ def evaluate_variant(cfg, checkpoint, work: str, name: str, nproc: int,
         with atomic_write(osp.join(out, 'summary.json'), 'w') as f:
             json.dump(s, f, indent=1)
     return dict(name=name, threshold=sweep['best_threshold'], J=s['mIoU'],
-                F=s['F'], JF=s['JF'], mAP=m_ap, images=len(items),
+                F=s['F'], JF=s['JF'], P=s['mPrecision'], R=s['mRecall'],
+                mAP=m_ap, images=len(items),
                 seconds=stage.times[f'2 CAM classifier: {name}'])
 
 
@@ -151,9 +152,9 @@ def report_cam_ablation(rows: List[dict], seconds: dict, title: str,
     n_img = rows[-1]['images'] if rows else None
     table = md_table(
         ('CAM classifier', 'bg threshold', 'J (mIoU)', 'F', 'J&F',
-         'val mAP'),
-        [(r['title'], r['threshold'], r['J'], r['F'], r['JF'], r['mAP'])
-         for r in rows])
+         'precision', 'recall', 'val mAP'),
+        [(r['title'], r['threshold'], r['J'], r['F'], r['JF'], r.get('P'),
+          r.get('R'), r['mAP']) for r in rows])
     notes = [f'Single-scale CAMs of the {counted(n_img, "training images")}, '
              'classes from the image labels, threshold chosen for the best '
              'J; F: DAVIS boundary F-measure (tolerance ceil(0.008 x '

@@ -1,9 +1,11 @@
 from .cam_classifier import CAMClassifier
 from .multi_crop_cam_classifier import MultiCropCAMClassifier
+from .seam_classifier import SEAMClassifier
 from .single_stage_segmentor import SingleStageSegmentor
 from .wsss_tta_model import WSSSTTAModel
 
 __all__ = [
-    'CAMClassifier', 'MultiCropCAMClassifier', 'SingleStageSegmentor',
+    'CAMClassifier', 'MultiCropCAMClassifier', 'SEAMClassifier',
+    'SingleStageSegmentor',
     'WSSSTTAModel'
 ]

@@ -163,9 +163,9 @@ class CAMClassifier(ScoredPredictMixin, BaseSegmentor):
             over the augmentations.
         """
         cfg = self.test_cfg
-        per_scale = multi_scale_flip(
-            lambda x: self._cams_and_scores(self._forward(x)), inputs,
-            cfg['scales'], cfg['flip'], self.align_corners)
+        per_scale = multi_scale_flip(self._view_cams_and_scores, inputs,
+                                     cfg['scales'], cfg['flip'],
+                                     self.align_corners)
         maps, scores = [], []
         for views in per_scale:
             if len(views) == 2:
@@ -177,6 +177,11 @@ class CAMClassifier(ScoredPredictMixin, BaseSegmentor):
             scores.append(score)
         return (aggregate_cams(maps, cfg['aggregate']),
                 torch.stack(scores).mean(0))
+
+    def _view_cams_and_scores(self, inputs: Tensor) -> Tuple[Tensor, Tensor]:
+        """CAMs and class probabilities of one view (scale / flip) for
+        :meth:`infer_cams`."""
+        return self._cams_and_scores(self._forward(inputs))
 
     def _cams_and_scores(self, raw: Tensor) -> Tuple[Tensor, Tensor]:
         """ReLU'd CAMs and class probabilities of raw CAMs."""
