@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
+from mmengine.model import BaseTTAModel, is_model_wrapper
 from mmseg.registry import HOOKS
 
 from mmwsss.apis.config_utils import state_dict_mismatch
@@ -31,8 +31,11 @@ class StrictLoadHook(Hook):
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
         if not self.strict:
             return
-        model = runner.model.module if is_model_wrapper(
-            runner.model) else runner.model
+        model = runner.model
+        # DDP wrappers and TTA models hold the segmentor as ``module``
+        # (mmengine's loader unwraps both the same way)
+        while is_model_wrapper(model) or isinstance(model, BaseTTAModel):
+            model = model.module
         state = checkpoint.get('state_dict', checkpoint) \
             if isinstance(checkpoint, dict) else {}
         state = {k[len('module.'):] if k.startswith('module.') else k: v
