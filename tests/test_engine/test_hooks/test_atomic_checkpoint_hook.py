@@ -12,10 +12,10 @@ from tests.utils import run_tool, tiny_train_options
 
 CFG = 'configs/cam/cam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py'
 
-# test-only module: the second checkpoint save writes half a file, then the
-# process is SIGKILLed (as by the OOM killer or a full disk)
-PROBE = '''
-import os, signal
+# test-only module (sitecustomize): the second checkpoint save writes half a
+# file, then FAILURE happens
+SAVE_PROBE = '''
+import errno, os, signal
 import mmengine.runner.runner as runner_module
 _save = runner_module.save_checkpoint
 calls = []
@@ -26,12 +26,18 @@ def save_checkpoint(checkpoint, filename, *args, **kwargs):
     if len(calls) == 2:
         with open(filename, 'wb') as f:
             f.write(b'PK half a checkpoint')
-        os.kill(os.getpid(), signal.SIGKILL)
+        FAILURE
     return _save(checkpoint, filename, *args, **kwargs)
 
 
 runner_module.save_checkpoint = save_checkpoint
 '''
+# killed (as by the OOM killer)
+PROBE = SAVE_PROBE.replace('FAILURE', 'os.kill(os.getpid(), signal.SIGKILL)')
+# the disk fills up: torch's writer raises naming no file
+FULL_DISK = SAVE_PROBE.replace(
+    'FAILURE', "raise RuntimeError('PytorchStreamWriter failed writing file "
+    "data/3: file write failed')")
 
 
 @pytest.mark.faults
@@ -60,28 +66,6 @@ def test_kill_during_save_keeps_the_last_checkpoint(repo_root,
     assert sorted(f for f in os.listdir(work) if f.endswith('.pth')) == [
         'iter_4.pth']                       # max_keep_ckpts=1 honoured
     assert not [f for f in os.listdir(work) if f.startswith('.tmp-')]
-
-
-# test-only module: the second checkpoint save fills the disk half-way
-FULL_DISK = '''
-import errno, os
-import mmengine.runner.runner as runner_module
-_save = runner_module.save_checkpoint
-calls = []
-
-
-def save_checkpoint(checkpoint, filename, *args, **kwargs):
-    calls.append(filename)
-    if len(calls) == 2:
-        with open(filename, 'wb') as f:
-            f.write(b'PK half a checkpoint')
-        raise RuntimeError('PytorchStreamWriter failed writing file '
-                           'data/3: file write failed')
-    return _save(checkpoint, filename, *args, **kwargs)
-
-
-runner_module.save_checkpoint = save_checkpoint
-'''
 
 
 @pytest.mark.faults

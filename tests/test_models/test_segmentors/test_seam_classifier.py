@@ -5,9 +5,10 @@ import os.path as osp
 import pytest
 import torch
 from mmengine.config import Config
-from mmengine.structures import PixelData
 from mmseg.registry import MODELS
-from mmseg.structures import SegDataSample
+
+from tests.test_models.test_segmentors.test_single_stage_segmentor import \
+    samples as ss_samples
 
 SEAM = 'configs/seam/seam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py'
 HFPL = ('configs/seam/'
@@ -23,19 +24,8 @@ def build(repo_root, path=SEAM, **kw):
 
 
 def samples(n, size=64, masks=None):
-    out = []
-    for i in range(n):
-        s = SegDataSample(metainfo=dict(ori_shape=(size, size),
-                                        img_shape=(size, size),
-                                        pad_shape=(size, size),
-                                        padding_size=[0, 0, 0, 0]))
-        lab = torch.zeros(10)
-        lab[[i % 10, (i + 4) % 10]] = 1
-        s.set_data(dict(gt_img_labels=lab))
-        if masks is not None:
-            s.gt_sem_seg = PixelData(data=masks(size))
-        out.append(s)
-    return out
+    return ss_samples(n, (size, size),
+                      None if masks is None else lambda hw: masks(hw[0]))
 
 
 def test_losses_and_pcm_shapes(repo_root):
