@@ -11,6 +11,7 @@ from mmengine.utils import ProgressBar
 
 from mmwsss.structures import classes_to_keep
 from mmwsss.utils.cam_io import save_cam_file
+from mmwsss.utils.dist import rank0_decides
 from mmwsss.utils.fingerprint import dataset_fingerprint, model_fingerprint
 from mmwsss.utils.io import (check_run_settings, is_complete,
                              mark_run_complete, output_names,
@@ -68,7 +69,9 @@ def generate_cams(model,
     model.eval()
     settings = dict(model=model_fingerprint(model),
                     data=dataset_fingerprint(dataset))
-    reuse = check_run_settings(out_dir, settings, on_change, suffix='.npz')
+    # with several ranks, rank 0 alone may delete old files (recompute)
+    reuse = rank0_decides(lambda: check_run_settings(
+        out_dir, settings, on_change, suffix='.npz'))
     meta = dataset.metainfo
     restrict = model.test_cfg.get('restrict')
     score_thr = model.test_cfg.get('score_thr', 0.5)

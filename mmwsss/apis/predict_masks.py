@@ -12,13 +12,13 @@ from typing import Dict, List, Optional, Sequence
 import numpy as np
 import torch
 from mmcv.transforms import Compose
-from mmengine.dist import (all_gather_object, broadcast_object_list,
-                           get_rank, is_distributed)
+from mmengine.dist import all_gather_object, is_distributed
 from mmengine.utils import ProgressBar
 from mmseg.registry import MODELS
 from torch import Tensor
 
 from mmwsss.models.utils.tta import multi_scale_flip
+from mmwsss.utils.dist import rank0_decides
 from mmwsss.utils.fingerprint import files_fingerprint, model_fingerprint
 from mmwsss.utils.image_check import read_image
 from mmwsss.utils.io import (check_run_settings, is_complete,
@@ -96,9 +96,9 @@ def _decide(out_dir: str, settings: dict, on_change: str,
 
 def _decide_on_rank0(out_dir: str, settings: dict, on_change: str,
                      reuse_complete: bool) -> Optional[bool]:
-    """:func:`_decide` by rank 0 alone (a recompute deletes old files: two
-    ranks doing it would delete each other's new ones), after checking that
-    every rank holds the same model."""
+    """:func:`_decide` by rank 0 alone (:func:`~mmwsss.utils.dist.
+    rank0_decides`), after checking that every rank holds the same
+    model."""
     prints = all_gather_object(settings['model'])
     if len(set(prints)) != 1:
         raise RuntimeError(
@@ -106,18 +106,8 @@ def _decide_on_rank0(out_dir: str, settings: dict, on_change: str,
             'e.g. per-rank BatchNorm statistics): their masks in '
             f'{out_dir} would come from different models; synchronise the '
             "buffers first (dict(type='BufferSyncHook') in default_hooks)")
-    decision = [None]
-    if get_rank() == 0:
-        try:
-            decision = [('ok', _decide(out_dir, settings, on_change,
-                                       reuse_complete))]
-        except Exception as e:  # every rank raises it, none waits forever
-            decision = [('error', f'{type(e).__name__}: {e}')]
-    broadcast_object_list(decision, src=0)
-    status, value = decision[0]
-    if status == 'error':
-        raise RuntimeError(value)
-    return value
+    return rank0_decides(
+        lambda: _decide(out_dir, settings, on_change, reuse_complete))
 
 
 def predict_pseudo_masks(model,

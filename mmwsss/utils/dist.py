@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import os
+from typing import Callable, TypeVar
 
 import torch
 import torch.distributed as dist
+
+T = TypeVar('T')
 
 
 def init_cpu_process_group() -> bool:
@@ -65,3 +68,25 @@ def sync_buffers(module: torch.nn.Module) -> int:
             dist.broadcast(buf.data, src=0)
         n += 1
     return n
+
+
+def rank0_decides(fn: Callable[[], T]) -> T:
+    """``fn()`` run by rank 0 alone, its result (or its exception, as a
+    RuntimeError naming it) given to every rank; just ``fn()`` outside a
+    process group. For decisions with side effects that two ranks must not
+    both take (a recompute deletes old results: two ranks doing it would
+    delete each other's new files)."""
+    if not (dist.is_available() and dist.is_initialized()) or \
+            dist.get_world_size() == 1:
+        return fn()
+    box: list = [None]
+    if dist.get_rank() == 0:
+        try:
+            box = [('ok', fn())]
+        except Exception as e:  # every rank raises it, none waits forever
+            box = [('error', f'{type(e).__name__}: {e}')]
+    dist.broadcast_object_list(box, src=0)
+    status, value = box[0]
+    if status == 'error':
+        raise RuntimeError(f'rank 0: {value}')
+    return value
