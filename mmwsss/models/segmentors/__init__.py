@@ -1,3 +1,4 @@
+from .affinity_net import AffinityNet
 from .cam_classifier import CAMClassifier
 from .multi_crop_cam_classifier import MultiCropCAMClassifier
 from .seam_classifier import SEAMClassifier
@@ -5,7 +6,7 @@ from .single_stage_segmentor import SingleStageSegmentor
 from .wsss_tta_model import WSSSTTAModel
 
 __all__ = [
-    'CAMClassifier', 'MultiCropCAMClassifier', 'SEAMClassifier',
+    'AffinityNet', 'CAMClassifier', 'MultiCropCAMClassifier', 'SEAMClassifier',
     'SingleStageSegmentor',
     'WSSSTTAModel'
 ]
