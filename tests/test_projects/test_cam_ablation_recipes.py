@@ -1,6 +1,6 @@
 """The CAM ablation recipes (projects/hfpl/run.py,
-projects/consistency_cam/run.py) end to end on the tiny preset (a few
-iterations)."""
+projects/consistency_cam/run.py, projects/seam/run.py) end to end on the
+tiny preset (a few iterations)."""
 import json
 import os
 import os.path as osp
@@ -10,21 +10,22 @@ import pytest
 from tests.utils import run_tool
 
 
-@pytest.mark.parametrize('module,variant', [
-    ('projects.hfpl.run', 'isl-fsl'),
-    ('projects.consistency_cam.run', 'consistency'),
+@pytest.mark.parametrize('module,baseline,variant', [
+    ('projects.hfpl.run', 'baseline', 'isl-fsl'),
+    ('projects.consistency_cam.run', 'baseline', 'consistency'),
+    ('projects.seam.run', 'cam', 'seam-isl-fsl'),
 ])
 def test_cam_ablation_recipe_end_to_end(repo_root, tmp_path, module,
-                                        variant):
+                                        baseline, variant):
     work = tmp_path / 'work'
     args = ['-m', module, '--preset', 'tiny', '--data',
             str(tmp_path / 'data'), '--work-dir', str(work), '--cam-iters',
-            '2', '--nproc', '1', '--only', 'baseline', variant]
+            '2', '--nproc', '1', '--only', baseline, variant]
     run_tool(repo_root, *args)
     res = json.load(open(work / 'results.json'))
-    assert [r['name'] for r in res['rows']] == ['baseline', variant]
+    assert [r['name'] for r in res['rows']] == [baseline, variant]
     for r in res['rows']:
-        for key in ('J', 'F', 'JF', 'mAP'):
+        for key in ('J', 'F', 'JF', 'P', 'R', 'mAP'):
             assert 0 <= r[key] <= 100, key
         assert r['JF'] == pytest.approx((r['J'] + r['F']) / 2)
         labels = work / 'eval' / r['name'] / 'labels'
