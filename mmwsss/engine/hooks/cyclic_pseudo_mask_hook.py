@@ -144,10 +144,9 @@ class CyclicPseudoMaskHook(Hook):
             f'cyclic pseudo-masks round {k + 1}: predicting {len(items)} '
             f'training images into {out}')
         # on resume, the masks of a finished round were made by the model
-        # of the switch's iteration: keep them (predicting again with the
-        # resumed model would train on other masks than an uninterrupted
-        # run)
-        reuse_complete = resumed
+        # of the switch's iteration: keep them (reuse_complete; predicting
+        # again with the resumed model would train on other masks than an
+        # uninterrupted run)
         if resumed and runner.iter != self.rounds[k] and \
                 not round_is_complete(out):
             runner.logger.warning(
@@ -159,17 +158,16 @@ class CyclicPseudoMaskHook(Hook):
             model, items, palette, scales=self.scales, flip=self.flip,
             crf=self.crf, rank=rank, world_size=world,
             show_progress=rank == 0, out_dir=out, on_change='recompute',
-            reuse_complete=reuse_complete)
+            reuse_complete=resumed)
         barrier()
         for ds, leaf in zip(leaves, per_leaf):
             redirect_seg_maps(ds, [it['out_path'] for it in leaf])
         # the sampler continues where the run is: iteration rounds[k] + 1
-        # reads batch rounds[k] of the seeded sequence, resumed or not
-        if resumed:
-            restart_train_loader(loop, position=self.rounds[k],
-                                 skip_calls=self.rounds[k])
-        else:
-            restart_train_loader(loop, position=self.rounds[k])
+        # reads batch rounds[k] of the seeded sequence, resumed or not (on
+        # resume mmengine then discards runner.iter batches, the first
+        # rounds[k] of them without loading)
+        restart_train_loader(loop, position=self.rounds[k],
+                             skip_calls=self.rounds[k] if resumed else 0)
         publish_runtime_info(PSEUDO_MASK_ROUND, k + 1)
         if restart_lr:
             wrappers = runner.optim_wrapper.values() if hasattr(
