@@ -68,15 +68,21 @@ def affinity_labels(label: Tensor, radius: int = 5
     return bg, fg, neg
 
 
-def fuse_confident_labels(label_low: Tensor, label_high: Tensor) -> Tensor:
-    """PSA's affinity training labels from two CRF'd CAM labellings: with a
-    low background power (4: more background) and a high one (32: less).
-    A pixel is a foreground class where the low-power labelling says so,
-    background where even the high-power one says background, ignored
-    (255) in between."""
+def fuse_confident_labels(label_low: Tensor, label_high: Tensor,
+                          bg_both: bool = False) -> Tensor:
+    """Affinity training labels from two labellings of the same CAMs: one
+    with more background (``label_low``: PSA's background power 4, IRN's
+    foreground threshold 0.30) and one with less (``label_high``: PSA 32,
+    IRN 0.05). A pixel is a foreground class where ``label_low`` says so,
+    background where ``label_high`` says background (PSA), or where both
+    do (``bg_both``: IRN's ``conf[bg_conf + fg_conf == 0] = 0``), ignored
+    (255) otherwise."""
     out = label_low.clone()
     out[label_low == 0] = IGNORE
-    out[label_high == 0] = 0
+    bg = label_high == 0
+    if bg_both:
+        bg = bg & (label_low == 0)
+    out[bg] = 0
     return out
 
 

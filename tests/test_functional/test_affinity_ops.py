@@ -55,6 +55,13 @@ def test_fused_labels():
     low = torch.tensor([[0, 0, 2, 2, 0]])      # alpha 4: more background
     high = torch.tensor([[0, 1, 2, 2, 2]])     # alpha 32: less background
     assert fuse_confident_labels(low, high).tolist() == [[0, 255, 2, 2, 255]]
+    # PSA: background where the high labelling says so, even if the low
+    # one says foreground; IRN (bg_both): only where both say background
+    low = torch.tensor([[0, 3, 0, 3]])
+    high = torch.tensor([[0, 0, 3, 3]])
+    assert fuse_confident_labels(low, high).tolist() == [[0, 0, 255, 3]]
+    assert fuse_confident_labels(low, high, bg_both=True).tolist() == \
+        [[0, 3, 255, 3]]
 
 
 def test_loss_on_three_pairs():

@@ -20,6 +20,9 @@ CRF_PRESETS: Dict[str, dict] = {
     # DeepLab v2 post-processing on VOC
     'deeplab': dict(iterations=10, gaussian=dict(sxy=1, compat=3),
                     bilateral=dict(sxy=67, srgb=3, compat=4)),
+    # IRN (Ahn et al. 2019): crf_inference_label() for affinity labels
+    'irn': dict(iterations=10, gaussian=dict(sxy=3, compat=3),
+                bilateral=dict(sxy=50, srgb=5, compat=10)),
 }
 
 
@@ -65,6 +68,29 @@ def dense_crf(img: np.ndarray,
         compat=bilateral['compat'])
     q = d.inference(iterations)
     return np.asarray(q, np.float32).reshape(k, h, w)
+
+
+def dense_crf_labels(img: np.ndarray,
+                     labels: np.ndarray,
+                     n_labels: int,
+                     gt_prob: float = 0.7,
+                     **crf) -> np.ndarray:
+    """Dense CRF on a hard labelling (IRN's ``crf_inference_label``): the
+    unary of a pixel is ``-log gt_prob`` for its label and ``-log((1 -
+    gt_prob) / (n_labels - 1))`` for every other (pydensecrf's
+    ``unary_from_labels``); returns the refined ``(H, W)`` int64 labels in
+    ``[0, n_labels)``. ``crf``: see :func:`dense_crf`."""
+    labels = np.asarray(labels)
+    if labels.min(initial=0) < 0 or labels.max(initial=0) >= n_labels:
+        raise ValueError(f'labels must be in [0, {n_labels})')
+    if n_labels == 1:
+        return np.zeros(labels.shape, np.int64)
+    if not 0 < gt_prob < 1:
+        raise ValueError(f'gt_prob must be in (0, 1), got {gt_prob}')
+    probs = np.full((n_labels, *labels.shape), (1 - gt_prob) / (n_labels - 1),
+                    np.float32)
+    np.put_along_axis(probs, labels[None].astype(np.int64), gt_prob, 0)
+    return dense_crf(img, probs, **crf).argmax(0)
 
 
 @MODELS.register_module()
