@@ -59,3 +59,6 @@ val_cfg = None
 val_dataloader = None
 val_evaluator = None
 randomness = dict(seed=0)
+test_cfg = None
+test_dataloader = None
+test_evaluator = None

@@ -17,11 +17,26 @@ CONFIGS = sorted(
                          recursive=True) +
     glob.glob(osp.join(ROOT, 'projects', '*', 'configs', '*.py'))
     if osp.sep + '_base_' + osp.sep not in p)
-MODEL_CONFIGS = [p for p in CONFIGS if 'ppmg_' not in osp.basename(p)]
+
+
+def _is_rule(path: str) -> bool:
+    """A pseudo-label rule (``pseudo_label_cfg`` for
+    tools/make_pseudo_labels.py), not a training run."""
+    with open(path) as f:
+        text = f.read()
+    return 'pseudo_label_cfg = ' in text and '\nmodel = ' not in text and \
+        'models/' not in text
+
+
+RULE_CONFIGS = [p for p in CONFIGS if _is_rule(p)]
+MODEL_CONFIGS = [p for p in CONFIGS if p not in RULE_CONFIGS]
 
 
 def test_the_lists_are_not_empty():
-    assert len(MODEL_CONFIGS) > 30 and len(CONFIGS) > len(MODEL_CONFIGS)
+    assert len(MODEL_CONFIGS) > 30 and len(RULE_CONFIGS) >= 10
+    for path in RULE_CONFIGS:
+        cfg = Config.fromfile(path, import_custom_modules=False)
+        assert 'model' not in cfg and cfg.pseudo_label_cfg, path
 
 
 @pytest.mark.parametrize('path', MODEL_CONFIGS,
@@ -30,6 +45,10 @@ def test_config_works_with_mmseg_clients(path):
     cfg = Config.fromfile(path, import_custom_modules=False)
     assert 'mmwsss' in cfg.get('custom_imports', {}).get('imports', []), \
         'no custom_imports of mmwsss: mmseg tools cannot load checkpoints'
+    if cfg.model.type == 'AffinityNet':
+        # predicts pair affinities, not masks: nothing for test.py to score
+        assert cfg.val_cfg is None and cfg.get('test_cfg') is None
+        return
     assert 'tta_pipeline' in cfg and 'tta_model' in cfg
     assert isinstance(cfg.test_evaluator, dict), \
         "mmseg's test.py --out needs one evaluator dict (MetricList)"
@@ -47,9 +66,12 @@ def test_config_name_follows_openmmlab_convention(path):
     """``{algorithm}_{backbone}_{NxB}-{schedule}_{dataset}-{size}[_{tag}]``
     (mmseg's naming), with ``-`` inside a field and ``_`` between."""
     name = osp.splitext(osp.basename(path))[0]
-    if name.startswith('ppmg_'):
-        return  # a pseudo-label rule, not a training run
     fields = name.split('_')
+    if path in RULE_CONFIGS:
+        # a pseudo-label rule: {rule}_{settings}_{dataset}
+        assert len(fields) == 3 and fields[2] in (
+            'synthetic', 'voc12aug', 'coco2014'), name
+        return
     assert len(fields) >= 4, name
     assert fields[2][0].isdigit() and 'x' in fields[2].split('-')[0], name
 
