@@ -46,6 +46,8 @@ def point_config_at(cfg, data_root: str, work_dir: str,
     checkpoint at the end) and run loaders in-process (``workers=0``)."""
     cfg.work_dir = work_dir
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        if cfg.get(loader) is None:
+            continue   # e.g. AffinityNet: no validation or test
         cfg[loader].dataset.data_root = data_root
         if workers == 0:
             cfg[loader].num_workers = 0
@@ -140,6 +142,17 @@ def train_or_load(cfg, checkpoint: Optional[str] = None
         with atomic_write(record, 'w') as f:
             json.dump(capture.history, f, indent=1, default=float)
     return runner, capture
+
+
+def train_to_checkpoint(cfg) -> str:
+    """Train (resuming an interrupted run) unless the final checkpoint
+    exists; its path. For models without a test loop (AffinityNet)."""
+    set_aside_invalid_checkpoints(cfg.work_dir)
+    final = osp.join(cfg.work_dir, f'iter_{cfg.train_cfg.max_iters}.pth')
+    if not osp.isfile(final):
+        cfg.resume = True
+        Runner.from_cfg(cfg).train()
+    return final
 
 
 def test_checkpoint(cfg, checkpoint: str) -> dict:

@@ -20,7 +20,8 @@ class AffinityRandomWalk(ScoreRefiner):
 
     ``refiner(img HxWx3 uint8 RGB, scores (K, H, W)) -> (K, H, W)``: the
     image is pre-processed by the model's data pre-processor and
-    zero-padded to a multiple of ``pad_to``, the dense affinity of the embedding grid is raised
+    zero-padded to a multiple of ``pad_to`` (and, for images smaller than
+    PSA's pair crop, to ``radius x (2 radius - 1)`` cells), the dense affinity of the embedding grid is raised
     to ``beta`` (8), column-normalised and squared ``logt`` times (PSA 8,
     HFPL 6) (:func:`~mmwsss.functional.affinity_ops.transition_matrix`);
     the scores - with background first, e.g. ``(1 - max)^alpha`` from
@@ -82,8 +83,11 @@ class AffinityRandomWalk(ScoreRefiner):
             dict(inputs=[bgr.permute(2, 0, 1)]), False)
         inputs = batch['inputs'].to(self.device)
         # PSA pads the normalised image with zeros to a multiple of 8
-        m = self.pad_to
-        inputs = F.pad(inputs, (0, -w % m, 0, -h % m))
+        # and, for tiny images, to the smallest grid PSA's pairs fit on
+        # (radius x 2 (radius - 1) + 1 cells at stride pad_to)
+        m, r = self.pad_to, model.radius
+        ph, pw = max(h + -h % m, m * r), max(w + -w % m, m * (2 * r - 1))
+        inputs = F.pad(inputs, (0, pw - w, 0, ph - h))
         ph, pw = inputs.shape[2:]
         with torch.no_grad():
             feat = model.extract_feat(inputs)
