@@ -43,7 +43,8 @@ CFG = osp.join(HERE, 'configs')
 CAM_CONFIG = osp.join(CFG, 'cam',
                       'cam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py')
 AFF_CONFIG = osp.join(
-    CFG, 'affinity', 'affinitynet_r18-w32-d16_1xb16-800it_synthetic-128x128.py')
+    CFG, 'affinity',
+    'affinitynet_r18-w32-d16_1xb16-800it_synthetic-128x128.py')
 AFF_LABEL_RULE = osp.join(CFG, 'affinity',
                           'psa-affinity-labels_a4-a32_synthetic.py')
 RW_RULE = osp.join(CFG, 'affinity', 'rw_b8-t6-a6_synthetic.py')

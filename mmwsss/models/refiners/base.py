@@ -1,16 +1,13 @@
 """The three kinds of refiner, by what they map.
 
-=====================  ==============================================  =====
-kind                   call                                            e.g.
-=====================  ==============================================  =====
-:class:`ScoreRefiner`  ``(img HxWx3 uint8, scores (K, H, W)) -> (K, H,  DenseCRF, PAMR
-                       W)`` class scores, background first
-:class:`CAMTransform`  ``(cams (K, H, W)) -> (K, H, W)`` normalised     CVS
-                       foreground CAMs, before a background is added
-:class:`LabelGenerator`  ``(img, cams (K, H, W), keys (K,)) -> (H, W)``  PPMG
-                       uint8 label map (class ids), replaces the
-                       threshold rule
-=====================  ==============================================  =====
+- :class:`ScoreRefiner`: ``(img HxWx3 uint8, scores (K, H, W)) -> (K, H,
+  W)`` class scores, background first. E.g. DenseCRF, PAMR,
+  AffinityRandomWalk.
+- :class:`CAMTransform`: ``(cams (K, H, W)) -> (K, H, W)`` normalised
+  foreground CAMs, before a background is added. E.g. CVS.
+- :class:`LabelGenerator`: ``(img, cams (K, H, W), keys (K,)) -> (H, W)``
+  uint8 label map (class ids), replaces the threshold rule. E.g. PPMG,
+  PSAAffinityLabels, IRNAffinityLabels.
 
 :func:`~mmwsss.apis.pseudo_label_from_cams` runs them in this order:
 CAM transforms, background score, score refiners, argmax; or a label
@@ -66,6 +63,7 @@ def check_kind(obj, kind: type, field: str):
     what = getattr(obj, 'kind', None)
     hint = f' (a {what})' if what else ''
     raise TypeError(f'{field}: {type(obj).__name__}{hint} is not a '
-                    f'{kind.kind}; refiners take score refiners '
-                    '(DenseCRF, PAMR), cam_transforms take CAM transforms '
-                    '(CVS), generator takes a label generator (PPMG)')
+                    f'{kind.kind}; refiners take score refiners (DenseCRF, '
+                    'PAMR, AffinityRandomWalk), cam_transforms take CAM '
+                    'transforms (CVS), generator takes a label generator '
+                    '(PPMG, PSAAffinityLabels, IRNAffinityLabels)')

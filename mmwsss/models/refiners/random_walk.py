@@ -21,8 +21,9 @@ class AffinityRandomWalk(ScoreRefiner):
     ``refiner(img HxWx3 uint8 RGB, scores (K, H, W)) -> (K, H, W)``: the
     image is pre-processed by the model's data pre-processor and
     zero-padded to a multiple of ``pad_to`` (and, for images smaller than
-    PSA's pair crop, to ``radius x (2 radius - 1)`` cells), the dense affinity of the embedding grid is raised
-    to ``beta`` (8), column-normalised and squared ``logt`` times (PSA 8,
+    PSA's pair crop, to ``radius x (2 radius - 1)`` cells), the dense
+    affinity of the embedding grid is raised to ``beta`` (8),
+    column-normalised and squared ``logt`` times (PSA 8,
     HFPL 6) (:func:`~mmwsss.functional.affinity_ops.transition_matrix`);
     the scores - with background first, e.g. ``(1 - max)^alpha`` from
     ``make_pseudo_labels(bg_alpha=...)`` - are zero-padded likewise,
@@ -64,9 +65,13 @@ class AffinityRandomWalk(ScoreRefiner):
         """The AffinityNet, loaded on first use (once per worker)."""
         if self._model is None:
             from mmengine.config import Config
+            from mmengine.registry import DefaultScope
             from mmengine.runner import load_checkpoint
             cfg = Config.fromfile(self.config)
-            model = MODELS.build(cfg.model)
+            # also in spawned workers, where no default scope is set yet
+            with DefaultScope.overwrite_default_scope(
+                    cfg.get('default_scope', 'mmseg')):
+                model = MODELS.build(cfg.model)
             load_checkpoint(model, self.checkpoint, map_location='cpu',
                             strict=True)
             self._model = model.to(self.device).eval()

@@ -10,10 +10,11 @@ from mmseg.registry import MODELS
 from mmseg.structures import SegDataSample
 
 from mmwsss.functional.affinity_ops import (affinity_labels, affinity_loss,
-                                            feature_affinities)
+                                            feature_affinities, walk_cams)
 from tests.utils import run_tool, tiny_train_options
 
-CFG = 'configs/affinity/affinitynet_r18-w32-d16_1xb16-800it_synthetic-128x128.py'
+CFG = ('configs/affinity/'
+       'affinitynet_r18-w32-d16_1xb16-800it_synthetic-128x128.py')
 
 
 def build(repo_root):
@@ -68,6 +69,21 @@ def test_random_walk_refiner(repo_root, tmp_path):
     assert set(np.unique(out.argmax(0))) <= {0, 1}
     with pytest.raises(ValueError, match='scores'):
         refiner(img, scores[:, :30])
+    # the refiner is walk_cams on the zero-padded (64 x 72) normalised image
+    bgr = torch.from_numpy(np.ascontiguousarray(img[..., ::-1]))
+    inputs = refiner.model.data_preprocessor(
+        dict(inputs=[bgr.permute(2, 0, 1)]), False)['inputs']
+    inputs = torch.nn.functional.pad(inputs, (0, 2, 0, 4))
+    with torch.no_grad():
+        aff = refiner.model.affinity(inputs)
+    padded = torch.nn.functional.pad(torch.from_numpy(scores)[None],
+                                     (0, 2, 0, 4))
+    ref = walk_cams(padded, aff, 8, beta=8, logt=4)[0, :, :60, :70]
+    assert torch.allclose(torch.from_numpy(out), ref, atol=1e-6)
+    # a tiny image (a 4 x 3 grid) is padded to PSA's pair crop (5 x 9)
+    tiny = refiner(img[:30, :20], scores[:, :30, :20])
+    assert tiny.shape == (3, 30, 20) and np.isfinite(tiny).all()
+    assert np.abs(tiny[2]).max() == 0
     small = MODELS.build(dict(type='AffinityRandomWalk',
                               config=osp.join(repo_root, CFG),
                               checkpoint=ckpt, max_cells=10))
