@@ -8,6 +8,7 @@ PSA's (radius 5, beta 8, logt 8; HFPL uses logt 6 and background power 6).
 from __future__ import annotations
 
 import math
+import warnings
 from typing import List, Tuple
 
 import torch
@@ -142,6 +143,58 @@ def random_walk(cams: Tensor, trans: Tensor) -> Tensor:
     ``T^t`` (:func:`transition_matrix`): ``vec(cam) T``."""
     n, k, h, w = cams.shape
     return torch.bmm(cams.reshape(n, k, h * w), trans).view(n, k, h, w)
+
+
+def pair_indices(h: int, w: int, radius: int = 5,
+                 device=None) -> Tuple[Tensor, Tensor]:
+    """Flat indices ``(src (P,), dst (K, P))`` on an ``h x w`` grid of the
+    pairs of :func:`pair_values` (PSA's ``get_indices_in_radius``)."""
+    idx = torch.arange(h * w, device=device).view(h, w)
+    src, dst = pair_values(idx, radius)
+    return src[0], dst
+
+
+def sparse_random_walk(cams: Tensor, aff: Tensor, radius: int = 5,
+                       beta: float = 8.0, logt: int = 8) -> Tensor:
+    """:func:`random_walk` with ``T^t`` of :func:`transition_matrix` on
+    :func:`dense_affinity`, without forming a dense matrix: the sparse
+    ``T`` (``aff^beta`` on the pairs within ``radius``, 1 on the diagonal,
+    columns normalised) is applied ``2^logt`` times to ``vec(cam)``. The
+    same walk (``vec(cam) T^(2^logt)``, by associativity), in
+    ``O(cells x offsets)`` memory and ``O(2^logt x cells x offsets x
+    classes)`` time instead of ``O(cells^2)`` and ``O(logt x cells^3)``.
+
+    Args:
+        cams: ``(N, C, h, w)`` scores on the affinity grid.
+        aff: ``(N, K, P)`` pair affinities (:func:`feature_affinities`).
+    """
+    n, c, h, w = cams.shape
+    hw = h * w
+    src, dst = pair_indices(h, w, radius, cams.device)
+    src = src.expand_as(dst).reshape(-1)
+    dst = dst.reshape(-1)
+    diag = torch.arange(hw, device=cams.device)
+    rows = torch.cat([src, dst, diag])
+    cols = torch.cat([dst, src, diag])
+    out = []
+    for b in range(n):
+        a = aff[b].reshape(-1).pow(beta).to(cams.dtype)
+        vals = torch.cat([a, a, torch.ones(hw, dtype=cams.dtype,
+                                           device=cams.device)])
+        colsum = torch.zeros(hw, dtype=cams.dtype,
+                             device=cams.device).index_add_(0, cols, vals)
+        vals = vals / colsum[cols]
+        # x T = (T^T x^T)^T: the transposed matrix, rows and cols swapped
+        with warnings.catch_warnings():   # "CSR support is in beta state"
+            warnings.simplefilter('ignore', UserWarning)
+            tt = torch.sparse_coo_tensor(
+                torch.stack([cols, rows]), vals, (hw, hw),
+                check_invariants=False).coalesce().to_sparse_csr()
+        x = cams[b].reshape(c, hw).t().contiguous()
+        for _ in range(2 ** logt):
+            x = tt @ x
+        out.append(x.t().reshape(c, h, w))
+    return torch.stack(out)
 
 
 def rw_memory_bytes(h: int, w: int, stride: int,

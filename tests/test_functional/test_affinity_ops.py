@@ -8,8 +8,10 @@ from mmwsss.functional.affinity_ops import (affinity_labels, affinity_loss,
                                             dense_affinity,
                                             feature_affinities,
                                             fuse_confident_labels,
-                                            pair_values, radius_offsets,
-                                            random_walk, rw_memory_bytes,
+                                            pair_indices, pair_values,
+                                            radius_offsets, random_walk,
+                                            rw_memory_bytes,
+                                            sparse_random_walk,
                                             transition_matrix, walk_cams)
 
 
@@ -149,3 +151,34 @@ def test_memory_of_the_dense_walk():
     assert rw_memory_bytes(375, 500, 8) == (47 * 63) ** 2 * 4
     # at stride 4: 16x as much (0.56 GB per matrix)
     assert rw_memory_bytes(375, 500, 4) == (94 * 125) ** 2 * 4
+
+
+def test_sparse_walk_equals_psas_dense_matrix_powers():
+    """vec(cam) T^(2^logt) by 2^logt sparse products = PSA's dense
+    squaring (associativity), for several beta / logt / radius."""
+    torch.manual_seed(0)
+    for (h, w), radius, beta, logt in (((6, 10), 2, 1.0, 0),
+                                       ((12, 16), 5, 8.0, 3),
+                                       ((16, 16), 5, 8.0, 6)):
+        pairs = feature_affinities(torch.rand(2, 8, h, w), radius)
+        cams = torch.rand(2, 4, h, w)
+        dense = random_walk(cams, transition_matrix(
+            dense_affinity(pairs, h, w, radius), beta, logt))
+        sparse = sparse_random_walk(cams, pairs, radius, beta, logt)
+        assert torch.allclose(sparse, dense, rtol=1e-5, atol=1e-6)
+
+
+def test_sparse_walk_keeps_mass_inside_a_region():
+    """Two regions with zero affinity across: a seed stays in its region
+    and, T being symmetric here, its mass is kept."""
+    f = torch.zeros(1, 1, 6, 12)
+    f[:, :, :, 6:] = 50.0            # exp(-50) = 0 across the middle
+    pairs = feature_affinities(f, 3)
+    cams = torch.zeros(1, 2, 6, 12)
+    cams[0, 1, 1, 9] = 1.0
+    out = sparse_random_walk(cams, pairs, 3, beta=8.0, logt=4)
+    assert out[0, 1, :, :6].abs().max() < 1e-12
+    assert (out[0, 1, :, 6:] > 0).sum() > 1          # it spreads
+    assert out[0, 0].abs().max() == 0                # nothing from nothing
+    assert torch.equal(pair_indices(6, 12, 3)[0],
+                       torch.arange(72).view(6, 12)[:4, 2:10].reshape(-1))

@@ -22,7 +22,8 @@ def _build_model(config, test_cfg=None, model_type=None):
     import mmwsss  # noqa: F401
     init_default_scope('mmseg')
     cfg = Config.fromfile(config)
-    cfg.model.test_cfg.update(test_cfg or {})
+    if test_cfg:
+        cfg.model.test_cfg.update(test_cfg)
     if model_type:
         cfg.model.type = model_type
     torch.manual_seed(0)
@@ -58,7 +59,7 @@ def _cam_run(state):
 
 
 # ---------------------------------------------------------------- CRF labels
-def _crf_setup(variant, work):
+def _crf_setup(variant, work, n=None):
     import cv2
 
     import mmwsss  # noqa: F401
@@ -68,7 +69,7 @@ def _crf_setup(variant, work):
     h, w = (128, 128) if size == '128px' else (375, 500)
     # enough images to amortise the start-up of the worker processes
     # (each imports torch + mmseg: ~3 s), as on a real split
-    n = 400 if size == '128px' else 40
+    n = n or (400 if size == '128px' else 40)
     rng = np.random.RandomState(0)
     items = []
     for i in range(n):
@@ -111,6 +112,44 @@ def _ppmg_run(state):
     return _labels_run(state, generator=dict(type='PPMG'))
 
 
+AFFINITY_CONFIG = osp.join(
+    HERE, 'configs', 'affinity',
+    'affinitynet_r18-w32-d16_1xb16-800it_synthetic-128x128.py')
+
+
+def _refiner_setup(variant, work):
+    """CRF vs random walk on the same images, one process; the
+    AffinityNet (synthetic config, initial weights: the cost does not
+    depend on them) saved as a checkpoint."""
+    import torch
+    size = variant.split('/')[0]
+    items, _, work = _crf_setup(f'{size}/1', work,
+                                n=100 if size == '128px' else 10)
+    model = _build_model(AFFINITY_CONFIG)
+    model.init_weights()
+    ckpt = osp.join(work, 'affinitynet.pth')
+    torch.save(dict(state_dict=model.state_dict(), meta={}), ckpt)
+    rw = dict(type='AffinityRandomWalk', config=AFFINITY_CONFIG,
+              checkpoint=ckpt, beta=8, logt=6)
+    crf = dict(type='DenseCRF', preset='psa')
+    rule = {'CRF': dict(bg_alpha=4.0, refiners=[crf]),
+            'RW': dict(bg_alpha=6.0, refiners=[rw]),
+            'RW + CRF': dict(bg_alpha=6.0, refiners=[
+                rw, dict(crf, iterations=1)])}[variant.split('/')[1]]
+    return (items, 1, work), rule
+
+
+def _refiner_run(state):
+    state, rule = state
+    return _labels_run(state, **rule)
+
+
+def _refiner_bench(title, size):
+    return dict(title=title, unit='images/s',
+                variants=[f'{size}/CRF', f'{size}/RW', f'{size}/RW + CRF'],
+                setup=_refiner_setup, run=_refiner_run)
+
+
 def _labels_bench(title, size, run):
     """A pseudo-label benchmark: 1 vs 2 worker processes."""
     return dict(title=title, unit='images/s',
@@ -149,6 +188,8 @@ def _step_setup(variant, work):
     from mmseg.structures import SegDataSample
     import random
     random.seed(0)  # the views Consistency-CAM draws
+    if variant.startswith('AffinityNet'):
+        return _affinity_step_setup()
     if variant.startswith('CAM'):
         path = HFPL_CONFIG if 'ISL' in variant else CAM_CONFIG
         if 'Puzzle' in variant:
@@ -174,6 +215,29 @@ def _step_setup(variant, work):
     if hasattr(model, 'seg_loss_enabled'):
         model.seg_loss_enabled = 'classification' not in variant
     return model, data, opt
+
+
+def _affinity_step_setup():
+    """AffinityNet on affinity labels: two regions per image, a band of
+    255 between them (the shape of PSA's fused labels)."""
+    import torch
+    from mmengine.structures import PixelData
+    from mmseg.structures import SegDataSample
+    model = _build_model(AFFINITY_CONFIG)
+    model.init_weights()
+    model.train()
+    samples = []
+    for i in range(16):
+        lab = torch.zeros(1, 128, 128, dtype=torch.long)
+        lab[:, :, 64 + i:] = 1 + i % 10
+        lab[:, :, 56 + i:64 + i] = 255
+        s = SegDataSample()
+        s.gt_sem_seg = PixelData(data=lab)
+        samples.append(s)
+    data = model.data_preprocessor(dict(
+        inputs=list(torch.rand(16, 3, 128, 128) * 255),
+        data_samples=samples), True)
+    return model, data, torch.optim.AdamW(model.parameters(), 1e-3)
 
 
 def _step_run(state):
@@ -244,6 +308,15 @@ BENCHMARKS = {
     'ppmg_pseudo_labels_voc': _labels_bench(
         'PPMG pseudo-labels, 500x375 (VOC size), 3 classes', 'voc',
         _ppmg_run),
+    'refiners_128': _refiner_bench(
+        'CRF vs random walk (PSA), 128 px, 3 classes, 1 process: '
+        'CRF (psa, alpha 4) / RW (alpha 6, beta 8, logt 6; half-width '
+        'ResNet-18 AffinityNet, 16x16 grid) / RW + 1 CRF iteration',
+        '128px'),
+    'refiners_voc': _refiner_bench(
+        'CRF vs random walk (PSA), 500x375 (VOC size), 3 classes, 1 '
+        'process: the same; RW on a 63x47 grid (2,961 cells, dense '
+        'transition matrix 35 MB)', 'voc'),
     'pamr': dict(
         title='PAMR (10 iterations, dilations 1-24, 21 classes, batch 1)',
         unit='calls/s',
@@ -259,7 +332,8 @@ BENCHMARKS = {
                   'rescale)',
                   'single-stage, classification warm-up',
                   'single-stage, full (PAMR + pseudo-GT + seg loss)',
-                  'single-stage, full + ISL + FSL (HFPL)'],
+                  'single-stage, full + ISL + FSL (HFPL)',
+                  'AffinityNet (PSA loss, radius 5)'],
         setup=_step_setup, run=_step_run),
     'fsl': dict(
         title='FSL loss (HFPL) forward, 56x56, batch 8, 21 channels',

@@ -8,7 +8,10 @@ import torch
 import torch.nn.functional as F
 from mmseg.registry import MODELS
 
-from mmwsss.functional.affinity_ops import random_walk, transition_matrix
+from mmwsss.functional.affinity_ops import (dense_affinity,
+                                            feature_affinities, random_walk,
+                                            sparse_random_walk,
+                                            transition_matrix)
 from .base import ScoreRefiner
 
 
@@ -31,26 +34,35 @@ class AffinityRandomWalk(ScoreRefiner):
     and cropped. Classes without scores stay at 0, so absent classes
     never appear.
 
-    The transition matrix is dense: ``(cells)^2`` floats, two alive while
-    squaring (:func:`~mmwsss.functional.affinity_ops.rw_memory_bytes`): 35 MB
-    for a VOC image at stride 8, 0.56 GB at stride 4, ~1 GB for a
-    640 x 480 COCO image at stride 4. ``max_cells`` (default 10,000: 0.4
-    GB per matrix) refuses larger grids with a MemoryError naming the
-    size, instead of swapping.
+    ``mode='sparse'`` (default) applies the sparse transition matrix
+    ``2^logt`` times (:func:`~mmwsss.functional.affinity_ops.
+    sparse_random_walk`): the same walk by associativity (equal to 1e-6),
+    in ``O(cells x 69)`` memory, so stride 4 and COCO sizes fit.
+    ``mode='dense'`` is PSA's own computation: a dense ``cells^2`` matrix
+    squared ``logt`` times, two alive while squaring
+    (:func:`~mmwsss.functional.affinity_ops.rw_memory_bytes`: 35 MB for a
+    VOC image at stride 8, 0.55 GB at stride 4, 1.5 GB for a 640 x 480 COCO
+    image at stride 4); there ``max_cells`` (default 10,000: 0.4 GB per
+    matrix) refuses larger grids with a MemoryError naming the size,
+    instead of swapping.
 
     Args:
         config: AffinityNet config file.
         checkpoint: Its trained weights (loaded strictly).
         beta, logt: Walk sharpness and length.
         device: Where the model and the walk run (``'cpu'``, ``'cuda'``).
-        max_cells: Largest affinity grid walked.
+        mode: ``'sparse'`` or ``'dense'`` (PSA's matrix powers).
+        max_cells: Largest affinity grid walked in dense mode.
         pad_to: The normalised image is zero-padded to a multiple of this
             (the embedding's stride, 8).
     """
 
     def __init__(self, config: str, checkpoint: str, beta: float = 8.0,
-                 logt: int = 8, device: str = 'cpu',
+                 logt: int = 8, device: str = 'cpu', mode: str = 'sparse',
                  max_cells: int = 10000, pad_to: int = 8) -> None:
+        if mode not in ('sparse', 'dense'):
+            raise ValueError(f"mode must be 'sparse' or 'dense', got {mode!r}")
+        self.mode = mode
         self.config = config
         self.checkpoint = checkpoint
         self.beta = beta
@@ -98,28 +110,34 @@ class AffinityRandomWalk(ScoreRefiner):
             feat = model.extract_feat(inputs)
         feat_h, feat_w = feat.shape[2:]
         cells = feat_h * feat_w
-        if cells > self.max_cells:
+        if self.mode == 'dense' and cells > self.max_cells:
             raise MemoryError(
                 f'AffinityRandomWalk: a {h}x{w} image gives a {feat_h}x'
                 f'{feat_w} affinity grid ({cells} cells, '
                 f'{cells * cells * 4 / 1e9:.1f} GB per dense matrix) > '
-                f'max_cells={self.max_cells}; downscale the image or raise '
-                'max_cells')
+                f'max_cells={self.max_cells}; use mode=\'sparse\', '
+                'downscale the image or raise max_cells')
         stride = ph // feat_h
         if stride * feat_h != ph or stride * feat_w != pw:
             raise ValueError(f'AffinityRandomWalk: the input {ph}x{pw} is not '
                              f'a multiple of the grid {feat_h}x{feat_w}')
         with torch.no_grad():
-            aff = model.affinity_of(feat)
+            pairs = feature_affinities(feat, model.radius)
             s = torch.from_numpy(np.asarray(scores, np.float32))[None]
             s = F.pad(s, (0, pw - w, 0, ph - h)).to(self.device)
             pooled = F.avg_pool2d(s, stride, stride)
-            walked = random_walk(pooled, transition_matrix(
-                aff, self.beta, self.logt))
+            if self.mode == 'sparse':
+                walked = sparse_random_walk(pooled, pairs, model.radius,
+                                            self.beta, self.logt)
+            else:
+                aff = dense_affinity(pairs, feat_h, feat_w, model.radius)
+                walked = random_walk(pooled, transition_matrix(
+                    aff, self.beta, self.logt))
             up = F.interpolate(walked, scale_factor=stride, mode='bilinear',
                                align_corners=False)[0, :, :h, :w]
         return up.cpu().numpy()
 
     def __repr__(self) -> str:
         return (f'{type(self).__name__}(config={self.config!r}, checkpoint='
-                f'{self.checkpoint!r}, beta={self.beta}, logt={self.logt})')
+                f'{self.checkpoint!r}, beta={self.beta}, logt={self.logt}, '
+                f'mode={self.mode!r})')

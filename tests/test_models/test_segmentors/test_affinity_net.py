@@ -84,11 +84,18 @@ def test_random_walk_refiner(repo_root, tmp_path):
     tiny = refiner(img[:30, :20], scores[:, :30, :20])
     assert tiny.shape == (3, 30, 20) and np.isfinite(tiny).all()
     assert np.abs(tiny[2]).max() == 0
+    dense = MODELS.build(dict(type='AffinityRandomWalk',
+                              config=osp.join(repo_root, CFG),
+                              checkpoint=ckpt, beta=8, logt=4, mode='dense'))
+    assert np.allclose(dense(img, scores), out, rtol=1e-5, atol=1e-6)
     small = MODELS.build(dict(type='AffinityRandomWalk',
                               config=osp.join(repo_root, CFG),
-                              checkpoint=ckpt, max_cells=10))
+                              checkpoint=ckpt, max_cells=10, mode='dense'))
     with pytest.raises(MemoryError, match='60x70 image.*max_cells=10'):
         small(img, scores)
+    with pytest.raises(ValueError, match='mode'):
+        MODELS.build(dict(type='AffinityRandomWalk', config='x',
+                          checkpoint='y', mode='csr'))
 
 
 def test_train_tool(repo_root, tiny_synthetic, tmp_path):
