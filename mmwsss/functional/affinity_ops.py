@@ -90,7 +90,7 @@ def fuse_confident_labels(label_low: Tensor, label_high: Tensor,
 def feature_affinities(feat: Tensor, radius: int = 5) -> Tensor:
     """AffinityNet's ``a_ij = exp(-mean_c |f_i - f_j|)`` for the pairs of
     :func:`pair_values`: ``feat (N, C, h, w)`` -> ``(N, K, P)``."""
-    src, dst = pair_values(feat, radius)            # (N, C, 1, P), (N, C, K, P)
+    src, dst = pair_values(feat, radius)   # (N, C, 1, P), (N, C, K, P)
     return torch.exp(-(src - dst).abs().mean(1))
 
 

@@ -1,10 +1,12 @@
 """The random-walk path (PSA) on the synthetic default, end to end:
 
-    python -m projects.affinity.run [--ckpt CAM_CKPT] [--work-dir DIR]
+    python -m projects.affinity.run [--ckpt CKPT] [--work-dir DIR]
+        [--classifier cam|hfpl|seam-hfpl|consistency]
 
 1. the synthetic dataset (data/synthetic)
-2. the CAM classifier (configs/cam), trained in WORK_DIR/cam or given as
-   ``--ckpt``
+2. the CAM classifier (``--classifier``: configs/cam, HFPL's CAM + ISL + FSL,
+   SEAM + ISL + FSL as HFPL published, or Consistency-CAM), trained in
+   WORK_DIR/cam or given as ``--ckpt``
 3. multi-scale CAMs of the training split (scales 1.0, 1.5 + flip, classes
    from the image labels), as the demo
 4-9. pseudo-labels of the training split, each scored (mIoU, precision,
@@ -40,8 +42,14 @@ from projects.common.report import (counted, md_table, plot_grouped_bars,
 
 HERE = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CFG = osp.join(HERE, 'configs')
-CAM_CONFIG = osp.join(CFG, 'cam',
-                      'cam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py')
+STEM = 'r18-w32-d16_1xb16-1500it_synthetic-128x128'
+# the CAM classifier the chain starts from (--classifier)
+CLASSIFIERS = {
+    'cam': f'cam/cam_{STEM}.py',
+    'hfpl': f'hfpl/cam_{STEM}_isl-fsl.py',
+    'seam-hfpl': f'seam/seam_{STEM}_isl-fsl.py',
+    'consistency': f'consistency_cam/cam_{STEM}_consistency.py',
+}
 AFF_CONFIG = osp.join(
     CFG, 'affinity',
     'affinitynet_r18-w32-d16_1xb16-800it_synthetic-128x128.py')
@@ -59,10 +67,14 @@ THRESHOLDS = [round(0.05 * k, 2) for k in range(1, 20)]
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--ckpt', help='a trained CAM classifier to reuse')
+    parser.add_argument('--classifier', choices=sorted(CLASSIFIERS),
+                        default='cam', help='the CAM classifier config: '
+                        'cam, hfpl (CAM + ISL + FSL), seam-hfpl (HFPL as '
+                        'published), consistency (Consistency-CAM)')
+    parser.add_argument('--ckpt', help='a trained classifier to reuse')
     parser.add_argument('--data', default=osp.join(HERE, 'data', 'synthetic'))
-    parser.add_argument('--work-dir',
-                        default=osp.join(HERE, 'work_dirs', 'affinity'))
+    parser.add_argument('--work-dir', help='default work_dirs/affinity '
+                        '(+ _CLASSIFIER unless cam)')
     parser.add_argument('--nproc', type=int, default=2)
     parser.add_argument('--cam-iters', type=int, help='override (testing)')
     parser.add_argument('--aff-iters', type=int, help='override (testing)')
@@ -71,6 +83,9 @@ def parse_args(argv=None):
     args = parser.parse_args(argv)
     if args.ckpt and not osp.isfile(args.ckpt):
         parser.error(f'--ckpt: no file {args.ckpt}')
+    if args.work_dir is None:
+        suffix = '' if args.classifier == 'cam' else f'_{args.classifier}'
+        args.work_dir = osp.join(HERE, 'work_dirs', f'affinity{suffix}')
     return args
 
 
@@ -88,7 +103,8 @@ def main(argv=None):
         write_synthetic_dataset(args.data, preset(args.preset), seed=0)
 
     with stage('2 CAM classifier'):
-        cfg = point_config_at(Config.fromfile(CAM_CONFIG), args.data,
+        cfg = point_config_at(Config.fromfile(
+            osp.join(CFG, CLASSIFIERS[args.classifier])), args.data,
                               osp.join(work, 'cam'), args.cam_iters, workers)
         runner, _ = train_or_load(cfg, args.ckpt)
     init_default_scope('mmseg')
@@ -159,7 +175,8 @@ def main(argv=None):
                 osp.join(work, 'labels', name)
             _, capture = train_or_load(scfg)
             seg[name] = capture.metrics.get('mIoU')
-    results = dict(rows=rows, affinity_labels=aff, seg_val_mIoU=seg,
+    results = dict(classifier=CLASSIFIERS[args.classifier], rows=rows,
+                   affinity_labels=aff, seg_val_mIoU=seg,
                    images=len(items), classes=len(classes),
                    cam_scales=list(CAM_SCALES), affinity_checkpoint=aff_ckpt,
                    seconds=stage.times)
@@ -179,7 +196,8 @@ def report(results: dict, work: str) -> str:
     final = md_table(('DeepLabv3+ trained on', 'val mIoU'),
                      [('CAM + RW labels', seg.get('rw')),
                       ('CAM + CRF labels', seg.get('cam-crf'))])
-    notes = [f'{counted(results["images"], "training images")}, '
+    notes = [f'CAM classifier: `configs/{results["classifier"]}`.',
+             f'{counted(results["images"], "training images")}, '
              f'{results["classes"]} classes; CAMs at scales '
              f'{tuple(results["cam_scales"])} + flip, classes from the image '
              'labels. mIoU / precision / recall in % over the classes '
