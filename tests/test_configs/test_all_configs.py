@@ -53,7 +53,8 @@ def test_config_works_with_mmseg_clients(path):
     assert isinstance(cfg.test_evaluator, dict), \
         "mmseg's test.py --out needs one evaluator dict (MetricList)"
     if cfg.model.type in ('CAMClassifier', 'MultiCropCAMClassifier',
-                          'SEAMClassifier', 'SingleStageSegmentor'):
+                          'SEAMClassifier', 'SingleStageSegmentor',
+                          'RCMMAMClassifier'):
         assert cfg.tta_model.type == 'WSSSTTAModel'
         pack = cfg.tta_pipeline[-1].transforms[-1][0].type
         assert pack == 'PackWSSSInputs'

@@ -30,10 +30,14 @@ SINGLE = ('configs/single_stage/'
 FINAL = ('configs/final_stage/'
          'deeplabv3plus_r18-w32-d16_1xb16-800it_synthetic-128x128_gt.py')
 SEAM = 'configs/seam/seam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py'
-KINDS = dict(cam=CAM, single_stage=SINGLE, final_stage=FINAL, seam=SEAM)
+RCM_MAM = ('configs/rcm_mam/'
+           'rcm-mam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py')
+KINDS = dict(cam=CAM, single_stage=SINGLE, final_stage=FINAL, seam=SEAM,
+             rcm_mam=RCM_MAM)
 # a metric each kind must report from tools/test.py
 METRIC = dict(cam=r'cam/mIoU: \d', single_stage=r'contour/F: \d',
-              final_stage=r'mIoU: \d', seam=r'cam/mIoU: \d')
+              final_stage=r'mIoU: \d', seam=r'cam/mIoU: \d',
+              rcm_mam=r'cam/mIoU: \d')
 NUM_VAL = 12  # images of the tiny preset's val split
 
 

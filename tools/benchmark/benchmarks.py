@@ -112,6 +112,9 @@ def _ppmg_run(state):
     return _labels_run(state, generator=dict(type='PPMG'))
 
 
+RCM_MAM_CONFIG = osp.join(
+    HERE, 'configs', 'rcm_mam',
+    'rcm-mam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py')
 AFFINITY_CONFIG = osp.join(
     HERE, 'configs', 'affinity',
     'affinitynet_r18-w32-d16_1xb16-800it_synthetic-128x128.py')
@@ -183,6 +186,20 @@ SINGLE_STAGE_CONFIG = osp.join(
     'single-stage_r18-w32-d16_1xb16-1500it_synthetic-128x128.py')
 
 
+def _step_config(variant):
+    """The config a training-step variant builds."""
+    rcm_mam = {'RCM + MAM': '', 'RCM only': '_rcm', 'MAM only': '_mam'}
+    if variant in rcm_mam:
+        return RCM_MAM_CONFIG.replace('.py', f'{rcm_mam[variant]}.py')
+    if variant.startswith('CAM'):
+        if 'Puzzle' in variant:
+            return PUZZLE_CONFIG
+        if 'Consistency' in variant:
+            return CONSISTENCY_CONFIG
+        return HFPL_CONFIG if 'ISL' in variant else CAM_CONFIG
+    return HFPL_SS_CONFIG if 'ISL' in variant else SINGLE_STAGE_CONFIG
+
+
 def _step_setup(variant, work):
     import torch
     from mmseg.structures import SegDataSample
@@ -190,14 +207,7 @@ def _step_setup(variant, work):
     random.seed(0)  # the views Consistency-CAM draws
     if variant.startswith('AffinityNet'):
         return _affinity_step_setup()
-    if variant.startswith('CAM'):
-        path = HFPL_CONFIG if 'ISL' in variant else CAM_CONFIG
-        if 'Puzzle' in variant:
-            path = PUZZLE_CONFIG
-        elif 'Consistency' in variant:
-            path = CONSISTENCY_CONFIG
-    else:
-        path = HFPL_SS_CONFIG if 'ISL' in variant else SINGLE_STAGE_CONFIG
+    path = _step_config(variant)
     model = _build_model(path)
     model.init_weights()
     model.train()
@@ -332,8 +342,21 @@ BENCHMARKS = {
                   'rescale)',
                   'single-stage, classification warm-up',
                   'single-stage, full (PAMR + pseudo-GT + seg loss)',
-                  'single-stage, full + ISL + FSL (HFPL)',
-                  'AffinityNet (PSA loss, radius 5)'],
+                  'single-stage, full + ISL + FSL (HFPL)'],
+        setup=_step_setup, run=_step_run),
+    'rcm_mam_step': dict(
+        title='RCM + MAM training step (MainNet F and EMA SupportNet G, '
+        'both at scales 0.5 / 1 / 2; G under no_grad) beside the CAM '
+        'classifier step, batch 16 at 128 px, half-width ResNet-18 (CPU)',
+        unit='images/s',
+        variants=['CAM classifier', 'RCM + MAM', 'RCM only', 'MAM only'],
+        setup=_step_setup, run=_step_run),
+    'affinity_step': dict(
+        title='AffinityNet training step (PSA loss, radius 5, 34 offsets) '
+        'beside the CAM classifier step, batch 16 at 128 px, half-width '
+        'ResNet-18 (CPU)',
+        unit='images/s',
+        variants=['CAM classifier', 'AffinityNet'],
         setup=_step_setup, run=_step_run),
     'fsl': dict(
         title='FSL loss (HFPL) forward, 56x56, batch 8, 21 channels',
