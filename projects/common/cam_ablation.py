@@ -40,10 +40,12 @@ THRESHOLDS = [0.01, 0.02, 0.03, 0.04] + [round(0.05 * k, 2)
 
 def parse_ablation_args(variants: Sequence[Variant], description: str,
                         repo_root: str, default_work_dir: str,
-                        argv=None) -> argparse.Namespace:
+                        argv=None, add_arguments=None
+                        ) -> argparse.Namespace:
     """Command line of an ablation recipe: ``--ckpt NAME=CKPT``,
     ``--only NAME ...``, ``--data``, ``--work-dir``, ``--nproc``,
-    ``--cam-iters`` (testing), ``--preset``."""
+    ``--cam-iters`` (testing), ``--preset``; ``add_arguments(parser)``
+    adds a recipe's own."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument('--ckpt', nargs='+', default=[],
                         metavar='NAME=CKPT',
@@ -57,6 +59,8 @@ def parse_ablation_args(variants: Sequence[Variant], description: str,
     parser.add_argument('--nproc', type=int, default=2)
     parser.add_argument('--cam-iters', type=int, help='override (testing)')
     parser.add_argument('--preset', default='default')
+    if add_arguments is not None:
+        add_arguments(parser)
     args = parser.parse_args(argv)
     names = [v[0] for v in variants]
     ckpts = {}

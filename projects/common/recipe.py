@@ -43,7 +43,8 @@ def point_config_at(cfg, data_root: str, work_dir: str,
                     iters: Optional[int] = None, workers: int = 2):
     """Set the data root of every loader and the work dir; optionally
     shorten the schedule to ``iters`` (warm-up + decay scaled, one
-    checkpoint at the end) and run loaders in-process (``workers=0``)."""
+    checkpoint at the end; RCM + MAM's ``mam_start_iter`` scaled with it)
+    and run loaders in-process (``workers=0``)."""
     cfg.work_dir = work_dir
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         if cfg.get(loader) is None:
@@ -53,6 +54,12 @@ def point_config_at(cfg, data_root: str, work_dir: str,
             cfg[loader].num_workers = 0
             cfg[loader].persistent_workers = False
     if iters:
+        # RCM + MAM: MAM switches on at the same fraction of the schedule
+        model_train = cfg.model.get('train_cfg') or {}
+        if 'mam_start_iter' in model_train:
+            model_train['mam_start_iter'] = round(
+                model_train['mam_start_iter'] * iters /
+                cfg.train_cfg.max_iters)
         cfg.train_cfg.max_iters = iters
         cfg.train_cfg.val_interval = iters
         cfg.param_scheduler[-1].end = iters

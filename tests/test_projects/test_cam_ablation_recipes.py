@@ -1,5 +1,6 @@
 """The CAM ablation recipes (projects/hfpl/run.py,
-projects/consistency_cam/run.py, projects/seam/run.py) end to end on the
+projects/consistency_cam/run.py, projects/seam/run.py,
+projects/rcm_mam/run.py) end to end on the
 tiny preset (a few iterations)."""
 import json
 import os
@@ -14,6 +15,7 @@ from tests.utils import run_tool
     ('projects.hfpl.run', 'baseline', 'isl-fsl'),
     ('projects.consistency_cam.run', 'baseline', 'consistency'),
     ('projects.seam.run', 'cam', 'seam-isl-fsl'),
+    ('projects.rcm_mam.run', 'baseline', 'rcm-mam'),
 ])
 def test_cam_ablation_recipe_end_to_end(repo_root, tmp_path, module,
                                         baseline, variant):
@@ -35,6 +37,17 @@ def test_cam_ablation_recipe_end_to_end(repo_root, tmp_path, module,
                               'cam_overlays')) == 6
     assert osp.isfile(work / 'results.png') and osp.isfile(work /
                                                            'results.md')
+    if module == 'projects.rcm_mam.run':
+        # the scale-variance table: 4 single scales, their mean and std,
+        # all scales + flip, on every 7th training image
+        rows = res['scale_rows']
+        assert [r['name'] for r in rows] == [baseline, variant]
+        for r in rows:
+            single = [r[k] for k in ('0.5', '1', '1.5', '2')]
+            assert all(0 <= v <= 100 for v in single + [r['multi']])
+            assert r['mean'] == pytest.approx(sum(single) / 4)
+            assert r['images'] == 4          # 24 training images / 7
+        assert 'scale variance' in open(work / 'results.md').read()
     # a given checkpoint is tested, not trained; the figures are reproduced
     ckpt = work / variant / 'iter_2.pth'
     run_tool(repo_root, *args[:-2], variant, '--ckpt',

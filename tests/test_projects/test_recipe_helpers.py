@@ -43,3 +43,16 @@ def test_no_valid_checkpoint_left_removes_last_checkpoint(tmp_path):
     assert set_aside_invalid_checkpoints(work) == [bad]
     assert not os.path.exists(osp.join(work, 'last_checkpoint'))
     assert set_aside_invalid_checkpoints(str(tmp_path / 'none')) == []
+
+
+def test_shortened_schedule_keeps_the_mam_switch_fraction(repo_root):
+    from mmengine.config import Config
+
+    from projects.common.recipe import point_config_at
+    cfg = Config.fromfile(osp.join(
+        repo_root, 'configs/rcm_mam/'
+        'rcm-mam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py'))
+    assert cfg.model.train_cfg.mam_start_iter == 450      # 30 % of 1500
+    point_config_at(cfg, 'd', 'w', iters=100)
+    assert cfg.model.train_cfg.mam_start_iter == 30
+    assert cfg.train_cfg.max_iters == 100
