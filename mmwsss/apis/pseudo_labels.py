@@ -21,7 +21,8 @@ from mmwsss.functional.cam_ops import cams_to_seg_logits
 from mmwsss.models.refiners import (CAMTransform, LabelGenerator,
                                     ScoreRefiner, check_kind)
 from mmwsss.utils.cam_io import load_cam_file
-from mmwsss.utils.fingerprint import files_fingerprint, folder_fingerprint
+from mmwsss.utils.fingerprint import (files_fingerprint, folder_fingerprint,
+                                      referenced_file_digests)
 from mmwsss.utils.image_check import read_image
 from mmwsss.utils.io import (check_run_settings, check_unique_names,
                              is_complete, mark_run_complete, read_label_png,
@@ -169,7 +170,9 @@ def make_pseudo_labels(items: List[dict],
 
     The settings of a run and the identity of its inputs (each CAM
     folder's run record, :func:`~mmwsss.utils.fingerprint.folder_fingerprint`;
-    the images when a refiner or generator reads them) are recorded in
+    the images when a refiner or generator reads them; the content of the
+    files a refiner loads, e.g. an AffinityNet's config and checkpoint)
+    are recorded in
     ``OUT_DIR/settings.json``. PNGs already in ``out_dir`` are reused only
     when they were written with the same settings from the same CAMs;
     otherwise ``on_change='error'`` (default) raises a ValueError naming
@@ -218,6 +221,12 @@ def make_pseudo_labels(items: List[dict],
         folder_fingerprint(d, files) for d, files in cam_dirs.items()))
     if refiners or generator:
         record['images'] = files_fingerprint([j[0] for j in jobs])
+    # the files a refiner loads (an AffinityNet's config and weights): by
+    # content, so retrained weights under the same name are noticed
+    model_files = referenced_file_digests(
+        [*refiners, *cam_transforms, *([generator] if generator else [])])
+    if model_files:
+        record['model_files'] = model_files
     settings['reuse'] = check_run_settings(out_dir, record, on_change,
                                            suffix='.png')
     hist = np.zeros(256, np.int64)

@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 import re
-from typing import Sequence
+from typing import Dict, Iterable, List, Sequence
 
 from .io import run_identity
 
@@ -64,3 +64,45 @@ def folder_fingerprint(folder: str, files: Sequence[str]) -> str:
         h.update(f'{os.path.basename(p)}\0{st.st_size}\0{st.st_mtime_ns}\n'
                  .encode())
     return 'files:' + h.hexdigest()
+
+
+def file_digest(path: str, chunk: int = 1 << 20) -> str:
+    """SHA-1 of a file's content (a checkpoint or config a refiner loads:
+    retrained weights keep the file's size, so size is not enough)."""
+    h = hashlib.sha1()
+    try:
+        with open(path, 'rb') as f:
+            for block in iter(lambda: f.read(chunk), b''):
+                h.update(block)
+    except FileNotFoundError:
+        raise FileNotFoundError(f'file not found: {path}') from None
+    return h.hexdigest()
+
+
+#: keys of a refiner / generator config that name a file it loads
+FILE_KEYS = ('config', 'checkpoint')
+
+
+def referenced_files(cfgs: Iterable[dict]) -> List[str]:
+    """The files named under :data:`FILE_KEYS` in (nested) config dicts,
+    sorted and unique."""
+    found = set()
+
+    def walk(obj):
+        if isinstance(obj, dict):
+            for k, v in obj.items():
+                if k in FILE_KEYS and isinstance(v, str):
+                    found.add(v)
+                else:
+                    walk(v)
+        elif isinstance(obj, (list, tuple)):
+            for v in obj:
+                walk(v)
+    walk(list(cfgs))
+    return sorted(found)
+
+
+def referenced_file_digests(cfgs: Iterable[dict]) -> Dict[str, str]:
+    """``{path: content SHA-1}`` of :func:`referenced_files` (a missing file
+    is a FileNotFoundError naming it)."""
+    return {p: file_digest(p) for p in referenced_files(cfgs)}

@@ -1,4 +1,5 @@
 """AffinityNet and the random-walk refiner (PSA), issue 17."""
+import os
 import os.path as osp
 
 import numpy as np
@@ -139,3 +140,18 @@ def test_make_pseudo_labels_with_the_walk(repo_root, tmp_path):
         gt = read_label_png(it['gt_path'])
         present = set(np.unique(gt)) - {255}
         assert set(np.unique(lab)) <= present | {0}
+    # retrained weights under the same file name (same size) are noticed:
+    # the record holds the content of the files the refiner loads
+    assert set(read_run_record(out)['settings']['model_files']) == {
+        osp.join(repo_root, CFG), ckpt}
+    with torch.no_grad():
+        for p in model.parameters():
+            p.add_(0.01)
+    torch.save(dict(state_dict=model.state_dict(), meta={}), ckpt)
+    with pytest.raises(ValueError, match='model_files'):
+        make_pseudo_labels(items, out, 11, SYNTHETIC_PALETTE, bg_alpha=6,
+                           refiners=[rw], show_progress=False)
+    os.remove(ckpt)
+    with pytest.raises(FileNotFoundError, match='aff.pth'):
+        make_pseudo_labels(items, out, 11, SYNTHETIC_PALETTE, bg_alpha=6,
+                           refiners=[rw], show_progress=False)
