@@ -1,12 +1,12 @@
 """The random-walk path (PSA) on the synthetic default, end to end:
 
     python -m projects.affinity.run [--ckpt CKPT] [--work-dir DIR]
-        [--classifier cam|hfpl|seam-hfpl|consistency]
+        [--classifier cam|hfpl|seam-hfpl|consistency|rcm-mam]
 
 1. the synthetic dataset (data/synthetic)
 2. the CAM classifier (``--classifier``: configs/cam, HFPL's CAM + ISL + FSL,
-   SEAM + ISL + FSL as HFPL published, or Consistency-CAM), trained in
-   WORK_DIR/cam or given as ``--ckpt``
+   SEAM + ISL + FSL as HFPL published, Consistency-CAM or RCM + MAM),
+   trained in WORK_DIR/cam or given as ``--ckpt``
 3. multi-scale CAMs of the training split (scales 1.0, 1.5 + flip, classes
    from the image labels), as the demo
 4-9. pseudo-labels of the training split, each scored (mIoU, precision,
@@ -49,6 +49,7 @@ CLASSIFIERS = {
     'hfpl': f'hfpl/cam_{STEM}_isl-fsl.py',
     'seam-hfpl': f'seam/seam_{STEM}_isl-fsl.py',
     'consistency': f'consistency_cam/cam_{STEM}_consistency.py',
+    'rcm-mam': f'rcm_mam/rcm-mam_{STEM}.py',
 }
 AFF_CONFIG = osp.join(
     CFG, 'affinity',
@@ -70,7 +71,7 @@ def parse_args(argv=None):
     parser.add_argument('--classifier', choices=sorted(CLASSIFIERS),
                         default='cam', help='the CAM classifier config: '
                         'cam, hfpl (CAM + ISL + FSL), seam-hfpl (HFPL as '
-                        'published), consistency (Consistency-CAM)')
+                        'published), consistency (Consistency-CAM), rcm-mam')
     parser.add_argument('--ckpt', help='a trained classifier to reuse')
     parser.add_argument('--data', default=osp.join(HERE, 'data', 'synthetic'))
     parser.add_argument('--work-dir', help='default work_dirs/affinity '
