@@ -154,31 +154,75 @@ def pair_indices(h: int, w: int, radius: int = 5,
     return src[0], dst
 
 
-def sparse_random_walk(cams: Tensor, aff: Tensor, radius: int = 5,
-                       beta: float = 8.0, logt: int = 8) -> Tensor:
+def feature_graph(feat: Tensor, radius: int = 5, pairs: str = 'psa'
+                  ) -> Tuple[Tensor, Tensor, Tensor]:
+    """The affinity graph of an embedding ``feat (N, C, h, w)``: pair
+    affinities ``(N, E)`` (:func:`feature_affinities`) with their flat
+    ``src`` and ``dst`` indices ``(E,)``, each unordered pair once.
+
+    ``pairs='psa'``: the pairs of PSA's code (:func:`pair_values`: 'from'
+    pixels on its crop, so pixels in the last ``radius - 1`` rows and the
+    first / last ``radius - 1`` columns are never paired with each other).
+    ``pairs='all'``: every pair closer than ``radius`` (the paper's
+    definition): the embedding is zero-padded so the crop covers the whole
+    grid, and pairs reaching into the padding are dropped.
+    """
+    n, _, h, w = feat.shape
+    if pairs == 'psa':
+        aff = feature_affinities(feat, radius)
+        src, dst = pair_indices(h, w, radius, feat.device)
+        return (aff.reshape(n, -1), src.expand_as(dst).reshape(-1),
+                dst.reshape(-1))
+    if pairs != 'all':
+        raise ValueError(f"pairs must be 'psa' or 'all', got {pairs!r}")
+    m = radius - 1
+    aff = feature_affinities(F.pad(feat, (m, m, 0, m)), radius)
+    orig = torch.full((h + m, w + 2 * m), -1, dtype=torch.long,
+                      device=feat.device)
+    orig[:h, m:m + w] = torch.arange(h * w, device=feat.device).view(h, w)
+    src_p, dst_p = pair_indices(h + m, w + 2 * m, radius, feat.device)
+    src = orig.view(-1)[src_p].expand_as(dst_p).reshape(-1)
+    dst = orig.view(-1)[dst_p].reshape(-1)
+    keep = dst >= 0
+    return aff.reshape(n, -1)[:, keep], src[keep], dst[keep]
+
+
+def dense_from_graph(aff: Tensor, src: Tensor, dst: Tensor,
+                     cells: int) -> Tensor:
+    """The symmetric ``(N, cells, cells)`` affinity matrix of a graph
+    (:func:`feature_graph`), 1 on the diagonal."""
+    mat = torch.zeros(aff.shape[0], cells, cells, dtype=aff.dtype,
+                      device=aff.device)
+    mat[:, src, dst] = aff
+    mat[:, dst, src] = aff
+    diag = torch.arange(cells, device=aff.device)
+    mat[:, diag, diag] = 1
+    return mat
+
+
+def graph_random_walk(cams: Tensor, aff: Tensor, src: Tensor, dst: Tensor,
+                      beta: float = 8.0, logt: int = 8) -> Tensor:
     """:func:`random_walk` with ``T^t`` of :func:`transition_matrix` on
-    :func:`dense_affinity`, without forming a dense matrix: the sparse
-    ``T`` (``aff^beta`` on the pairs within ``radius``, 1 on the diagonal,
-    columns normalised) is applied ``2^logt`` times to ``vec(cam)``. The
-    same walk (``vec(cam) T^(2^logt)``, by associativity), in
-    ``O(cells x offsets)`` memory and ``O(2^logt x cells x offsets x
-    classes)`` time instead of ``O(cells^2)`` and ``O(logt x cells^3)``.
+    :func:`dense_from_graph`, without forming a dense matrix: the sparse
+    ``T`` (``aff^beta`` on the graph's pairs, 1 on the diagonal, columns
+    normalised) is applied ``2^logt`` times to ``vec(cam)``. The same walk
+    (``vec(cam) T^(2^logt)``, by associativity), in ``O(cells x offsets)``
+    memory and ``O(2^logt x cells x offsets x classes)`` time instead of
+    ``O(cells^2)`` and ``O(logt x cells^3)``.
 
     Args:
         cams: ``(N, C, h, w)`` scores on the affinity grid.
-        aff: ``(N, K, P)`` pair affinities (:func:`feature_affinities`).
+        aff: ``(N, E)`` pair affinities; ``src``, ``dst``: ``(E,)`` flat
+            indices (:func:`feature_graph`).
     """
     n, c, h, w = cams.shape
     hw = h * w
-    src, dst = pair_indices(h, w, radius, cams.device)
-    src = src.expand_as(dst).reshape(-1)
-    dst = dst.reshape(-1)
     diag = torch.arange(hw, device=cams.device)
     rows = torch.cat([src, dst, diag])
     cols = torch.cat([dst, src, diag])
     out = []
     for b in range(n):
-        a = aff[b].reshape(-1).pow(beta).to(cams.dtype)
+        a = aff[b].pow(beta).to(cams.dtype)
         vals = torch.cat([a, a, torch.ones(hw, dtype=cams.dtype,
                                            device=cams.device)])
         colsum = torch.zeros(hw, dtype=cams.dtype,
@@ -195,6 +239,17 @@ def sparse_random_walk(cams: Tensor, aff: Tensor, radius: int = 5,
             x = tt @ x
         out.append(x.t().reshape(c, h, w))
     return torch.stack(out)
+
+
+def sparse_random_walk(cams: Tensor, aff: Tensor, radius: int = 5,
+                       beta: float = 8.0, logt: int = 8) -> Tensor:
+    """:func:`graph_random_walk` on PSA's pairs: ``aff (N, K, P)`` from
+    :func:`feature_affinities` (equal to PSA's dense matrix powers)."""
+    n, _, h, w = cams.shape
+    src, dst = pair_indices(h, w, radius, cams.device)
+    return graph_random_walk(cams, aff.reshape(n, -1),
+                             src.expand_as(dst).reshape(-1),
+                             dst.reshape(-1), beta, logt)
 
 
 def rw_memory_bytes(h: int, w: int, stride: int,

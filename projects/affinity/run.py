@@ -9,13 +9,13 @@
    trained in WORK_DIR/cam or given as ``--ckpt``
 3. multi-scale CAMs of the training split (scales 1.0, 1.5 + flip, classes
    from the image labels), as the demo
-4-9. pseudo-labels of the training split, each scored (mIoU, precision,
+4-10. pseudo-labels of the training split, each scored (mIoU, precision,
    recall, contour F, J&F, coverage): CAM (best background threshold),
    CAM + CRF (alpha 4, psa), PSA's affinity labels (alpha 4 / 32, CRF; 255
    between), AffinityNet (configs/affinity) trained on them, CAM + RW
    (alpha 6, beta 8, logt 6 as HFPL), CAM + RW + CRF (one CRF iteration on
-   the walked scores, HFPL)
-10-11. mmseg's DeepLabv3+ trained on the RW labels and on the CRF labels,
+   the walked scores, HFPL), CAM + RW on all pairs within the radius
+11-12. mmseg's DeepLabv3+ trained on the RW labels and on the CRF labels,
    evaluated on val
 then WORK_DIR/results.md (+ results.json, results.png)
 
@@ -158,16 +158,19 @@ def main(argv=None):
         acfg = point_config_at(acfg, args.data, osp.join(work, 'affinitynet'),
                                args.aff_iters, workers)
         aff_ckpt = train_to_checkpoint(acfg)
-    for num, name, rule_path, title in (
-            (8, 'rw', RW_RULE, 'CAM + RW (alpha 6, beta 8, logt 6)'),
-            (9, 'rw-crf', RW_CRF_RULE, 'CAM + RW + CRF (1 iteration)')):
+    for num, name, rule_path, pairs, title in (
+            (8, 'rw', RW_RULE, 'psa', 'CAM + RW (alpha 6, beta 8, logt 6)'),
+            (9, 'rw-crf', RW_CRF_RULE, 'psa', 'CAM + RW + CRF (1 iteration)'),
+            (10, 'rw-all', RW_RULE, 'all',
+             'CAM + RW, all pairs within the radius (not PSA\'s crop)')):
         with stage(f'{num} {title}'):
             rule = _rule(rule_path)
-            rule['refiners'][0].update(config=AFF_CONFIG, checkpoint=aff_ckpt)
+            rule['refiners'][0].update(config=AFF_CONFIG, checkpoint=aff_ckpt,
+                                       pairs=pairs)
             rows.append(dict(labels(name, **rule), title=title))
 
     seg = {}
-    for num, name in ((10, 'rw'), (11, 'cam-crf')):
+    for num, name in ((11, 'rw'), (12, 'cam-crf')):
         with stage(f'{num} DeepLabv3+ on {name} labels'):
             scfg = point_config_at(Config.fromfile(SEG_CONFIG), args.data,
                                    osp.join(work, f'seg_{name}'),

@@ -5,7 +5,8 @@ import pytest
 import torch
 
 from mmwsss.functional.affinity_ops import (affinity_labels, affinity_loss,
-                                            dense_affinity,
+                                            dense_affinity, dense_from_graph,
+                                            feature_graph, graph_random_walk,
                                             feature_affinities,
                                             fuse_confident_labels,
                                             pair_indices, pair_values,
@@ -182,3 +183,50 @@ def test_sparse_walk_keeps_mass_inside_a_region():
     assert out[0, 0].abs().max() == 0                # nothing from nothing
     assert torch.equal(pair_indices(6, 12, 3)[0],
                        torch.arange(72).view(6, 12)[:4, 2:10].reshape(-1))
+
+
+def test_feature_graph_all_pairs_and_psa_pairs():
+    """'all': every unordered pair closer than the radius once, with the
+    same affinity as PSA's pairs where both have it; 'psa' is PSA's."""
+    torch.manual_seed(0)
+    h, w, r = 7, 11, 3
+    feat = torch.rand(2, 4, h, w)
+    a_all, s_all, d_all = feature_graph(feat, r, 'all')
+    want = sum((h - dy) * (w - abs(dx)) for dy, dx in radius_offsets(r))
+    assert a_all.shape == (2, want) and s_all.shape == (want, )
+    pairs_all = {(int(a), int(b)): k for k, (a, b) in
+                 enumerate(zip(s_all, d_all))}
+    assert len(pairs_all) == want                        # each once
+    for (a, b) in pairs_all:                             # within radius
+        (ya, xa), (yb, xb) = divmod(a, w), divmod(b, w)
+        assert (ya - yb) ** 2 + (xa - xb) ** 2 < r * r
+    a_psa, s_psa, d_psa = feature_graph(feat, r, 'psa')
+    assert a_psa.shape[1] < want
+    for k, (a, b) in enumerate(zip(s_psa.tolist(), d_psa.tolist())):
+        assert torch.allclose(a_psa[:, k], a_all[:, pairs_all[(a, b)]])
+    # the dense matrix of PSA's graph is dense_affinity
+    dense = dense_from_graph(a_psa, s_psa, d_psa, h * w)
+    assert torch.equal(dense, dense_affinity(feature_affinities(feat, r),
+                                             h, w, r))
+    with pytest.raises(ValueError, match='pairs'):
+        feature_graph(feat, r, 'half')
+
+
+def test_walk_on_all_pairs_reaches_the_border_band():
+    """On a small grid PSA's pairs leave the border band unconnected among
+    itself; with all pairs a seed in a corner spreads along the border,
+    and the sparse walk equals the dense powers on that graph too."""
+    torch.manual_seed(0)
+    h, w, r = 8, 12, 4
+    feat = torch.zeros(1, 2, h, w)                # one region: affinity 1
+    cams = torch.zeros(1, 2, h, w)
+    cams[0, 1, h - 1, 0] = 1.0                    # bottom-left corner
+    outs = {}
+    for pairs in ('psa', 'all'):
+        aff, src, dst = feature_graph(feat, r, pairs)
+        outs[pairs] = graph_random_walk(cams, aff, src, dst, 8.0, 2)
+        dense = random_walk(cams, transition_matrix(
+            dense_from_graph(aff, src, dst, h * w), 8.0, 2))
+        assert torch.allclose(outs[pairs], dense, atol=1e-6)
+    # bottom-right corner: reached through bottom-row pairs only with 'all'
+    assert outs['all'][0, 1, h - 1, w - 1] > outs['psa'][0, 1, h - 1, w - 1]

@@ -22,7 +22,7 @@ def test_recipe_and_config_chain(repo_root, tmp_path):
              '--aff-iters', '4', '--seg-iters', '4', '--nproc', '1')
     res = json.load(open(osp.join(work, 'results.json')))
     names = [r['name'] for r in res['rows']]
-    assert names == ['cam', 'cam-crf', 'rw', 'rw-crf']
+    assert names == ['cam', 'cam-crf', 'rw', 'rw-crf', 'rw-all']
     for row in res['rows'] + [res['affinity_labels']]:
         for key in ('J', 'P', 'R', 'F', 'JF'):
             assert 0 <= row[key] <= 100, (row['name'], key)

@@ -8,9 +8,9 @@ import torch
 import torch.nn.functional as F
 from mmseg.registry import MODELS
 
-from mmwsss.functional.affinity_ops import (dense_affinity,
-                                            feature_affinities, random_walk,
-                                            sparse_random_walk,
+from mmwsss.functional.affinity_ops import (dense_from_graph,
+                                            feature_graph,
+                                            graph_random_walk, random_walk,
                                             transition_matrix)
 from .base import ScoreRefiner
 
@@ -52,6 +52,10 @@ class AffinityRandomWalk(ScoreRefiner):
         beta, logt: Walk sharpness and length.
         device: Where the model and the walk run (``'cpu'``, ``'cuda'``).
         mode: ``'sparse'`` or ``'dense'`` (PSA's matrix powers).
+        pairs: ``'psa'`` (the pairs of PSA's code: none among the pixels
+            of its crop's border band) or ``'all'`` (every pair closer than
+            the radius, the paper's definition;
+            :func:`~mmwsss.functional.affinity_ops.feature_graph`).
         max_cells: Largest affinity grid walked in dense mode.
         pad_to: The normalised image is zero-padded to a multiple of this
             (the embedding's stride, 8).
@@ -59,10 +63,14 @@ class AffinityRandomWalk(ScoreRefiner):
 
     def __init__(self, config: str, checkpoint: str, beta: float = 8.0,
                  logt: int = 8, device: str = 'cpu', mode: str = 'sparse',
-                 max_cells: int = 10000, pad_to: int = 8) -> None:
+                 pairs: str = 'psa', max_cells: int = 10000,
+                 pad_to: int = 8) -> None:
         if mode not in ('sparse', 'dense'):
             raise ValueError(f"mode must be 'sparse' or 'dense', got {mode!r}")
+        if pairs not in ('psa', 'all'):
+            raise ValueError(f"pairs must be 'psa' or 'all', got {pairs!r}")
         self.mode = mode
+        self.pairs = pairs
         self.config = config
         self.checkpoint = checkpoint
         self.beta = beta
@@ -122,17 +130,17 @@ class AffinityRandomWalk(ScoreRefiner):
             raise ValueError(f'AffinityRandomWalk: the input {ph}x{pw} is not '
                              f'a multiple of the grid {feat_h}x{feat_w}')
         with torch.no_grad():
-            pairs = feature_affinities(feat, model.radius)
+            aff, src, dst = feature_graph(feat, model.radius, self.pairs)
             s = torch.from_numpy(np.asarray(scores, np.float32))[None]
             s = F.pad(s, (0, pw - w, 0, ph - h)).to(self.device)
             pooled = F.avg_pool2d(s, stride, stride)
             if self.mode == 'sparse':
-                walked = sparse_random_walk(pooled, pairs, model.radius,
-                                            self.beta, self.logt)
+                walked = graph_random_walk(pooled, aff, src, dst, self.beta,
+                                           self.logt)
             else:
-                aff = dense_affinity(pairs, feat_h, feat_w, model.radius)
                 walked = random_walk(pooled, transition_matrix(
-                    aff, self.beta, self.logt))
+                    dense_from_graph(aff, src, dst, cells), self.beta,
+                    self.logt))
             up = F.interpolate(walked, scale_factor=stride, mode='bilinear',
                                align_corners=False)[0, :, :h, :w]
         return up.cpu().numpy()
@@ -140,4 +148,4 @@ class AffinityRandomWalk(ScoreRefiner):
     def __repr__(self) -> str:
         return (f'{type(self).__name__}(config={self.config!r}, checkpoint='
                 f'{self.checkpoint!r}, beta={self.beta}, logt={self.logt}, '
-                f'mode={self.mode!r})')
+                f'mode={self.mode!r}, pairs={self.pairs!r})')
