@@ -10,6 +10,13 @@ HERE = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CAM_CONFIG = osp.join(HERE, 'configs', 'cam',
                       'cam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py')
 
+RCM_MAM_CONFIG = osp.join(
+    HERE, 'configs', 'rcm_mam',
+    'rcm-mam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py')
+AFFINITY_CONFIG = osp.join(
+    HERE, 'configs', 'affinity',
+    'affinitynet_r18-w32-d16_1xb16-800it_synthetic-128x128.py')
+
 
 def _build_model(config, test_cfg=None, model_type=None):
     """A model of ``config`` (seed 0), optionally with test_cfg changes
@@ -110,14 +117,6 @@ def _crf_run(state):
 
 def _ppmg_run(state):
     return _labels_run(state, generator=dict(type='PPMG'))
-
-
-RCM_MAM_CONFIG = osp.join(
-    HERE, 'configs', 'rcm_mam',
-    'rcm-mam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py')
-AFFINITY_CONFIG = osp.join(
-    HERE, 'configs', 'affinity',
-    'affinitynet_r18-w32-d16_1xb16-800it_synthetic-128x128.py')
 
 
 def _refiner_setup(variant, work):
