@@ -9,7 +9,6 @@ HERE = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 CAM_CONFIG = osp.join(HERE, 'configs', 'cam',
                       'cam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py')
-
 RCM_MAM_CONFIG = osp.join(
     HERE, 'configs', 'rcm_mam',
     'rcm-mam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py')
