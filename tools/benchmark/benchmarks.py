@@ -151,6 +151,37 @@ def _refiner_bench(title, size):
                 setup=_refiner_setup, run=_refiner_run)
 
 
+def _walk_setup(variant, work):
+    """The walk alone (logt 6, beta 8, 21 classes) on a random embedding
+    of the grid a variant names."""
+    import torch
+
+    import mmwsss  # noqa: F401
+    torch.manual_seed(0)
+    h, w = {'VOC stride 8': (47, 63), 'VOC stride 4': (94, 125),
+            'COCO stride 4': (120, 160)}[variant.split(',')[0]]
+    feat = torch.rand(1, 16, h, w)
+    cams = torch.rand(1, 21, h, w)
+    return variant, feat, cams
+
+
+def _walk_run(state):
+    from mmwsss.functional.affinity_ops import (dense_from_graph,
+                                                feature_graph,
+                                                graph_random_walk,
+                                                random_walk,
+                                                transition_matrix)
+    variant, feat, cams = state
+    aff, src, dst = feature_graph(feat, 5, 'psa')
+    if 'dense' in variant:
+        cells = feat.shape[2] * feat.shape[3]
+        random_walk(cams, transition_matrix(
+            dense_from_graph(aff, src, dst, cells), 8.0, 6))
+    else:
+        graph_random_walk(cams, aff, src, dst, 8.0, 6)
+    return 1
+
+
 def _labels_bench(title, size, run):
     """A pseudo-label benchmark: 1 vs 2 worker processes."""
     return dict(title=title, unit='images/s',
@@ -325,6 +356,17 @@ BENCHMARKS = {
         'CRF vs random walk (PSA), 500x375 (VOC size), 3 classes, 1 '
         'process: the same; RW on a 63x47 grid (2,961 cells, dense '
         'transition matrix 35 MB)', 'voc'),
+    'random_walk': dict(
+        title='Random walk alone (beta 8, logt 6, 21 classes, radius 5): '
+        "PSA's dense matrix powers vs the sparse walk, per image",
+        unit='images/s',
+        variants=['VOC stride 8, dense (2,961 cells)',
+                  'VOC stride 8, sparse',
+                  'VOC stride 4, sparse (11,750 cells; dense: 0.55 GB '
+                  'per matrix)',
+                  'COCO stride 4, sparse (640 x 480: 19,200 cells; '
+                  'dense: 1.5 GB per matrix)'],
+        setup=_walk_setup, run=_walk_run),
     'pamr': dict(
         title='PAMR (10 iterations, dilations 1-24, 21 classes, batch 1)',
         unit='calls/s',
