@@ -111,19 +111,10 @@ def affinity_loss(aff: Tensor, bg: Tensor, fg: Tensor, neg: Tensor,
 def dense_affinity(aff: Tensor, h: int, w: int, radius: int = 5) -> Tensor:
     """The symmetric ``(N, hw, hw)`` affinity matrix of pair affinities
     ``(N, K, P)`` on an ``h x w`` grid, with 1 on the diagonal and 0 for
-    pixels farther apart than the radius (or outside PSA's crop)."""
-    n = aff.shape[0]
-    m, ch, cw = _pair_slices(h, w, radius)
-    idx = torch.arange(h * w, device=aff.device).view(h, w)
-    src = idx[:ch, m:m + cw].reshape(-1)
-    mat = torch.zeros(n, h * w, h * w, dtype=aff.dtype, device=aff.device)
-    for k, (dy, dx) in enumerate(radius_offsets(radius)):
-        dst = idx[dy:dy + ch, m + dx:m + dx + cw].reshape(-1)
-        mat[:, src, dst] = aff[:, k]
-        mat[:, dst, src] = aff[:, k]
-    diag = torch.arange(h * w, device=aff.device)
-    mat[:, diag, diag] = 1
-    return mat
+    pixels farther apart than the radius (or outside PSA's crop):
+    :func:`dense_from_graph` on PSA's pairs."""
+    src, dst = _edges(*pair_indices(h, w, radius, aff.device))
+    return dense_from_graph(aff.reshape(aff.shape[0], -1), src, dst, h * w)
 
 
 def transition_matrix(aff: Tensor, beta: float = 8.0, logt: int = 8
@@ -154,6 +145,12 @@ def pair_indices(h: int, w: int, radius: int = 5,
     return src[0], dst
 
 
+def _edges(src: Tensor, dst: Tensor) -> Tuple[Tensor, Tensor]:
+    """Flat ``(E,)`` edge lists of :func:`pair_indices`' ``(P,)`` and
+    ``(K, P)``."""
+    return src.expand_as(dst).reshape(-1), dst.reshape(-1)
+
+
 def feature_graph(feat: Tensor, radius: int = 5, pairs: str = 'psa'
                   ) -> Tuple[Tensor, Tensor, Tensor]:
     """The affinity graph of an embedding ``feat (N, C, h, w)``: pair
@@ -169,10 +166,8 @@ def feature_graph(feat: Tensor, radius: int = 5, pairs: str = 'psa'
     """
     n, _, h, w = feat.shape
     if pairs == 'psa':
-        aff = feature_affinities(feat, radius)
-        src, dst = pair_indices(h, w, radius, feat.device)
-        return (aff.reshape(n, -1), src.expand_as(dst).reshape(-1),
-                dst.reshape(-1))
+        src, dst = _edges(*pair_indices(h, w, radius, feat.device))
+        return feature_affinities(feat, radius).reshape(n, -1), src, dst
     if pairs != 'all':
         raise ValueError(f"pairs must be 'psa' or 'all', got {pairs!r}")
     m = radius - 1
@@ -180,9 +175,8 @@ def feature_graph(feat: Tensor, radius: int = 5, pairs: str = 'psa'
     orig = torch.full((h + m, w + 2 * m), -1, dtype=torch.long,
                       device=feat.device)
     orig[:h, m:m + w] = torch.arange(h * w, device=feat.device).view(h, w)
-    src_p, dst_p = pair_indices(h + m, w + 2 * m, radius, feat.device)
-    src = orig.view(-1)[src_p].expand_as(dst_p).reshape(-1)
-    dst = orig.view(-1)[dst_p].reshape(-1)
+    src, dst = _edges(*pair_indices(h + m, w + 2 * m, radius, feat.device))
+    src, dst = orig.view(-1)[src], orig.view(-1)[dst]
     keep = dst >= 0
     return aff.reshape(n, -1)[:, keep], src[keep], dst[keep]
 
@@ -246,10 +240,8 @@ def sparse_random_walk(cams: Tensor, aff: Tensor, radius: int = 5,
     """:func:`graph_random_walk` on PSA's pairs: ``aff (N, K, P)`` from
     :func:`feature_affinities` (equal to PSA's dense matrix powers)."""
     n, _, h, w = cams.shape
-    src, dst = pair_indices(h, w, radius, cams.device)
-    return graph_random_walk(cams, aff.reshape(n, -1),
-                             src.expand_as(dst).reshape(-1),
-                             dst.reshape(-1), beta, logt)
+    src, dst = _edges(*pair_indices(h, w, radius, cams.device))
+    return graph_random_walk(cams, aff.reshape(n, -1), src, dst, beta, logt)
 
 
 def rw_memory_bytes(h: int, w: int, stride: int,

@@ -93,7 +93,11 @@ def main():
         'variants measured in the same run against the first (baseline). '
         'Pseudo-label rows include the start-up of the worker processes '
         '(spawned; each imports torch and mmseg, a few seconds), as a real '
-        'run does; they use 400 (128 px) or 40 (500x375) images.',
+        'run does; they use 400 (128 px) or 40 (500x375) images.' + (
+            ' Sections of benchmarks not run this time are kept from the '
+            'earlier run that wrote them (`--merge`): compare ratios within '
+            'a section, not absolute figures across sections.'
+            if args.merge else ''),
         ''
     ]
     old = {}
