@@ -1,7 +1,7 @@
 """The multi-scale attentive module (MAM) as a registered loss."""
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Optional, Sequence
 
 import torch
 import torch.nn as nn
@@ -49,15 +49,23 @@ class MAMLoss(nn.Module):
         self.loss_weight = loss_weight
         self._loss_name = loss_name
 
-    def forward(self, cams_main: Sequence[Tensor],
+    @property
+    def uses_all_main_scales(self) -> bool:
+        """Whether F's CAMs at every scale are read (SMM reads only the
+        1.0 scale's: the others need not be computed)."""
+        return self.variant != 'smm'
+
+    def forward(self, cams_main: Sequence[Optional[Tensor]],
                 cams_support: Sequence[Tensor], msinf_support: Tensor,
                 labels: Tensor) -> Tensor:
+        """``cams_main`` may hold None for scales SMM does not read."""
+        if self.variant == 'smm':
+            loss = mam_loss(cams_main[self.main_scale][None],
+                            msinf_support[None].detach(), labels)
+            return self.loss_weight * loss
         f = torch.stack(list(cams_main))
         g = torch.stack(list(cams_support)).detach()
-        if self.variant == 'smm':
-            loss = mam_loss(f[self.main_scale][None],
-                            msinf_support[None], labels)
-        elif self.variant == 'mmm':
+        if self.variant == 'mmm':
             target = g.mean(0, keepdim=True).expand_as(f)
             loss = mam_loss(f, target, labels)
         else:

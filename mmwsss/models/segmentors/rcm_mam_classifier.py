@@ -197,22 +197,26 @@ class RCMMAMClassifier(CAMClassifier):
             image = (raw_images(inputs, self.data_preprocessor) /
                      255.0).clamp(0, 1)
         main_i = self.scales.index(1.0)
-        feats_f, cams_f, feats_g, cams_g = [], [], [], []
-        for s in self.scales:
-            x = inputs if s == 1.0 else F.interpolate(
-                inputs, scale_factor=s, mode='bilinear', align_corners=False)
-            feats_f.append(self.forward_main(x))
-            feats_g.append(self.forward_support(x))
+        views = [inputs if s == 1.0 else F.interpolate(
+            inputs, scale_factor=s, mode='bilinear', align_corners=False)
+            for s in self.scales]
+        # F needs the other scales only for MAM (not SMM); G all of them
+        # (its multi-scale CAM gives the regions and SMM's target)
+        all_f = self.mam is not None and self.mam.uses_all_main_scales
+        feats_f = [self.forward_main(x) if i == main_i or all_f else None
+                   for i, x in enumerate(views)]
+        feats_g = [self.forward_support(x) for x in views]
         grid = feats_f[main_i][1].shape[2:]
         losses = self.cam_head.loss_by_cams(feats_f[main_i][1], labels,
                                             image, inputs.shape[2:])
-        cams_f = [max_normalise(_resize(a, grid)) for _, a in feats_f]
         cams_g = [max_normalise(_resize(a, grid)) for _, a in feats_g]
         ms_g = msinf_cams(cams_g)
         if self.rcm is not None:
             losses[self.rcm.loss_name] = self.rcm(
                 feats_f[main_i][0], feats_g[main_i][0], ms_g, labels)
         if self.mam is not None:
+            cams_f = [None if f is None else max_normalise(
+                _resize(f[1], grid)) for f in feats_f]
             mam = self.mam(cams_f, cams_g, ms_g, labels)
             losses[self.mam.loss_name] = mam if self.mam_enabled() \
                 else mam * 0

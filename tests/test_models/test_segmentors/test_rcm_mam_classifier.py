@@ -133,14 +133,20 @@ def test_training_never_reads_pixel_masks(repo_root):
 
 def test_ablation_variants_and_inference(repo_root):
     x = torch.randn(2, 3, 64, 64)
-    for tag, keys in (('rcm', {'loss_cls', 'loss_rcm'}),
-                      ('mam', {'loss_cls', 'loss_mam'}),
-                      ('smm', {'loss_cls', 'loss_mam'}),
-                      ('mmm', {'loss_cls', 'loss_mam'})):
+    # F runs the other scales only where MAM reads them (not RCM, SMM)
+    for tag, keys, f_views in (('rcm', {'loss_cls', 'loss_rcm'}, 1),
+                               ('mam', {'loss_cls', 'loss_mam'}, 3),
+                               ('smm', {'loss_cls', 'loss_mam'}, 1),
+                               ('mmm', {'loss_cls', 'loss_mam'}, 3)):
         path = CFG.replace('.py', f'_{tag}.py')
         model = build(repo_root, path)
         model.train()
+        calls = []
+        forward_main = model.forward_main
+        model.forward_main = lambda v: calls.append(v.shape) or \
+            forward_main(v)
         assert set(model.loss(x, samples(2))) == keys, tag
+        assert len(calls) == f_views, tag
     model = build(repo_root)
     model.train()
     model.loss(x, samples(2))
