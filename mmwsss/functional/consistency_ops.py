@@ -24,6 +24,7 @@ from __future__ import annotations
 import random
 from typing import NamedTuple, Optional, Sequence, Tuple
 
+import torch
 import torch.nn.functional as F
 from torch import Tensor
 
@@ -92,11 +93,12 @@ def merge_tiles(tiles: Tensor, rows: int, cols: int) -> Tensor:
     return t.reshape(n, c, rows * h, cols * w)
 
 
-def valid_grids(height: int, width: int,
-                grids: Sequence[Sequence[int]]) -> list:
-    """The grids of ``grids`` that tile ``height x width`` exactly."""
+def valid_grids(height: int, width: int, grids: Sequence[Sequence[int]],
+                align: int = 1) -> list:
+    """The grids of ``grids`` that tile ``height x width`` exactly, into
+    tiles whose sides are multiples of ``align`` pixels."""
     return [(r, c) for r, c in map(parse_grid, grids)
-            if not height % r and not width % c]
+            if not height % (r * align) and not width % (c * align)]
 
 
 def reconstruction_loss(cams: Tensor, cams_re: Tensor, labels: Tensor,
@@ -141,7 +143,7 @@ class ViewParams(NamedTuple):
     Attributes:
         flip: Mirror the image horizontally.
         size: ``(H', W')`` the (rescaled) image is resized to before
-            tiling; divisible by ``grid``.
+            tiling; divisible by ``grid`` (times the alignment).
         grid: ``(rows, cols)``.
     """
     flip: bool
@@ -149,34 +151,105 @@ class ViewParams(NamedTuple):
     grid: Grid
 
 
+def infer_stride(in_size: Sequence[int], cam_size: Sequence[int]) -> int:
+    """The output stride of a network whose ``in_size`` input gives a
+    ``cam_size`` CAM: ``round(H / h)``, checked to agree on both axes."""
+    sh = round(in_size[0] / cam_size[0])
+    sw = round(in_size[1] / cam_size[1])
+    if sh != sw or sh < 1:
+        raise ValueError(
+            f'cannot infer one output stride from input {tuple(in_size)} '
+            f'and CAM {tuple(cam_size)}; give align= explicitly')
+    return int(sh)
+
+
+def is_identity(view: ViewParams, height: int, width: int) -> bool:
+    """Whether ``view`` reproduces the whole input (1 x 1 grid, no flip,
+    input size): its CAM equals ``A^s`` and ``L_re`` is zero."""
+    return (view.grid == (1, 1) and not view.flip
+            and tuple(view.size) == (height, width))
+
+
 def sample_view(height: int, width: int, grids: Sequence[Sequence[int]],
                 flip_prob: float = 0.0,
                 scale_range: Tuple[float, float] = (1.0, 1.0),
-                rng: Optional[random.Random] = None) -> ViewParams:
-    """Draw a view: a grid uniformly from ``grids`` (those that tile the
-    rescaled size), a flip with ``flip_prob``, a scale uniform in
-    ``scale_range``. The rescaled size is rounded to a multiple of the
-    grid so the tiles stay whole."""
+                rng: Optional[random.Random] = None,
+                align: int = 1,
+                exclude_identity: bool = False,
+                max_draws: int = 1000) -> ViewParams:
+    """Draw a view: a grid uniformly from ``grids``, a flip with
+    ``flip_prob``, a scale uniform in ``scale_range``.
+
+    The rescaled size is rounded to a multiple of ``grid x align`` so every
+    tile is a whole number of CAM cells (``align`` = the network's output
+    stride): the merged tile CAMs then cover exactly the rescaled image and
+    each merged cell sits on the pixels of the cell at the same place of
+    the whole image's CAM. At scale 1 only the grids that tile the input
+    this way are drawn (no resize).
+
+    ``exclude_identity`` redraws a view that reproduces the input (1 x 1,
+    no flip, the input size: its ``L_re`` is exactly zero), i.e. draws
+    from the views conditioned on not being the identity.
+    """
     rng = rng or random
     lo, hi = check_scale_range(scale_range)
-    scale = lo if lo == hi else rng.uniform(lo, hi)
     grids = [parse_grid(g) for g in grids]
     if not grids:
         raise ValueError('no tile grids given')
-    if scale == 1.0:
-        choices = valid_grids(height, width, grids)
-        if not choices:
-            raise ValueError(
-                f'none of the tile grids {grids} divides the input '
-                f'{height}x{width} into whole-pixel tiles')
-        grid = choices[rng.randrange(len(choices))]
-        size = (height, width)
-    else:
-        grid = grids[rng.randrange(len(grids))]
-        size = (max(grid[0], round(height * scale / grid[0]) * grid[0]),
-                max(grid[1], round(width * scale / grid[1]) * grid[1]))
-    flip = flip_prob > 0 and rng.random() < flip_prob
-    return ViewParams(flip, size, grid)
+    align = int(align)
+    if align < 1:
+        raise ValueError(f'align must be >= 1, got {align}')
+    if exclude_identity and flip_prob == 0 and lo == hi == 1.0 and all(
+            g == (1, 1) for g in valid_grids(height, width, grids, align)):
+        raise ValueError(
+            f'every view of grids {grids} without flip or rescale is the '
+            f'identity on a {height}x{width} input; add a grid, a flip or '
+            'a scale range')
+    for _ in range(max_draws):
+        scale = lo if lo == hi else rng.uniform(lo, hi)
+        if scale == 1.0:
+            choices = valid_grids(height, width, grids, align)
+            if not choices:
+                raise ValueError(
+                    f'none of the tile grids {grids} divides the input '
+                    f'{height}x{width} into whole tiles of whole '
+                    f'{align}-pixel cells')
+            grid = choices[rng.randrange(len(choices))]
+            size = (height, width)
+        else:
+            grid = grids[rng.randrange(len(grids))]
+            uh, uw = grid[0] * align, grid[1] * align
+            size = (max(uh, round(height * scale / uh) * uh),
+                    max(uw, round(width * scale / uw) * uw))
+        flip = flip_prob > 0 and rng.random() < flip_prob
+        view = ViewParams(flip, size, grid)
+        if not (exclude_identity and is_identity(view, height, width)):
+            return view
+    raise RuntimeError(f'no view other than the identity in {max_draws} '
+                       'draws')
+
+
+def photometric_jitter(x: Tensor, brightness: float = 0.0,
+                       contrast: float = 0.0,
+                       generator: Optional[torch.Generator] = None
+                       ) -> Tensor:
+    """Per-image brightness and contrast change of normalised images.
+
+    ``x' = c (x - m) + m + b`` with ``m`` the image's per-channel mean,
+    ``c ~ U[1 - contrast, 1 + contrast]`` and ``b ~ U[-brightness,
+    brightness]`` (in normalised units: 1 is one standard deviation of the
+    data preprocessor, about 58 grey levels). Both are per-channel affine
+    maps of the pixel values, so the change is the same as one made before
+    normalisation. The view is not moved: its CAM is compared with ``A^s``
+    as it is.
+    """
+    n = x.shape[0]
+    shape = (n, 1, 1, 1)
+    c = 1 + (torch.rand(shape, generator=generator) * 2 - 1) * contrast
+    b = (torch.rand(shape, generator=generator) * 2 - 1) * brightness
+    c, b = c.to(x), b.to(x)
+    m = x.mean(dim=(2, 3), keepdim=True)
+    return c * (x - m) + m + b
 
 
 def apply_view(images: Tensor, view: ViewParams) -> Tensor:

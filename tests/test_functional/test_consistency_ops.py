@@ -6,8 +6,12 @@ import pytest
 import torch
 import torch.nn as nn
 
+import torch.nn.functional as F
+
 from mmwsss.functional.consistency_ops import (apply_view, check_grid,
-                                                  invert_view, merge_tiles,
+                                                  infer_stride, invert_view,
+                                                  is_identity, merge_tiles,
+                                                  photometric_jitter,
                                                   ramp_weight,
                                                   reconstruction_loss,
                                                   sample_view, split_tiles,
@@ -111,3 +115,88 @@ def test_sample_view_draws_every_grid_flip_and_scale():
     # no augmentation: the input size, only valid grids
     v = sample_view(12, 12, [(5, 5), (3, 4)], rng=rng)
     assert v.size == (12, 12) and v.grid == (3, 4) and not v.flip
+
+
+def test_rescaled_views_hold_whole_cam_cells():
+    """Rounding to grid x stride: the merged tile CAMs of a stride-16
+    network are exactly the CAM of the rescaled image (each merged cell on
+    the pixels of one cell). Rounding to the grid alone (align 1) gives
+    51-px tiles of 3.2 cells: the merged map then has 8 cells for 102 px
+    and no longer matches."""
+    def net(x):  # a stride-16 'network': 16 x 16 block means
+        return F.avg_pool2d(x, 16, ceil_mode=True)
+
+    x = torch.rand(1, 1, 128, 128)
+    for align, aligned in ((16, True), (1, False)):
+        rng = random.Random(0)
+        v = sample_view(128, 128, [(2, 2)], 0.0, (0.8, 0.8), rng,
+                        align=align)
+        assert v.size == ((96, 96) if align == 16 else (102, 102))
+        whole = net(F.interpolate(x, size=v.size, mode='bilinear',
+                                  align_corners=False))
+        merged = merge_tiles(net(apply_view(x, v)), *v.grid)
+        if aligned:
+            assert merged.shape == whole.shape == (1, 1, 6, 6)
+            assert torch.allclose(merged, whole, atol=1e-6)
+        else:
+            assert merged.shape[-1] * 16 != v.size[1]
+    # every draw of the synthetic config's grids at stride 16
+    rng = random.Random(1)
+    grids = [(r, c) for r in (1, 2, 4) for c in (1, 2, 4)]
+    for _ in range(300):
+        v = sample_view(128, 128, grids, 0.5, (0.75, 1.25), rng, align=16)
+        assert v.size[0] % (16 * v.grid[0]) == 0
+        assert v.size[1] % (16 * v.grid[1]) == 0
+    # at scale 1 only grids of whole cells: 128 / (4 * 16) = 2 cells
+    assert valid_grids(128, 64, [(4, 4), (4, 8), (8, 1)], 16) == [(4, 4),
+                                                                  (8, 1)]
+    with pytest.raises(ValueError, match='16-pixel cells'):
+        sample_view(40, 40, [(2, 2)], align=16)
+
+
+def test_infer_stride():
+    assert infer_stride((128, 128), (8, 8)) == 16
+    assert infer_stride((448, 320), (56, 40)) == 8
+    assert infer_stride((16, 16), (16, 16)) == 1
+    with pytest.raises(ValueError, match='align='):
+        infer_stride((128, 64), (8, 8))
+
+
+def test_identity_views_are_excluded_on_request():
+    rng = random.Random(0)
+    grids = [(1, 1), (2, 2)]
+    ident = 0
+    for _ in range(400):
+        v = sample_view(64, 64, grids, rng=rng)
+        ident += is_identity(v, 64, 64)
+    assert 150 < ident < 250          # 1 x 1 drawn half of the time
+    for _ in range(400):
+        v = sample_view(64, 64, grids, 0.5, rng=rng, exclude_identity=True)
+        assert not is_identity(v, 64, 64)
+        # 1 x 1 stays possible when flipped
+    flipped = [sample_view(64, 64, [(1, 1)], 0.5, rng=rng,
+                           exclude_identity=True) for _ in range(20)]
+    assert all(v.flip and v.grid == (1, 1) for v in flipped)
+    # rescaled sizes that round back to the input are identities too
+    for _ in range(200):
+        v = sample_view(128, 128, [(1, 1)], 0.0, (0.85, 1.15), rng,
+                        align=16, exclude_identity=True)
+        assert v.size != (128, 128)
+    with pytest.raises(ValueError, match='identity'):
+        sample_view(64, 64, [(1, 1), (3, 3)], exclude_identity=True)
+
+
+def test_photometric_jitter_by_hand():
+    x = torch.tensor([[[[0., 2.], [4., 6.]]]])     # mean 3
+    g = torch.Generator().manual_seed(0)
+    ref = torch.Generator().manual_seed(0)
+    c = 1 + (torch.rand((1, 1, 1, 1), generator=ref) * 2 - 1) * 0.5
+    b = (torch.rand((1, 1, 1, 1), generator=ref) * 2 - 1) * 0.2
+    out = photometric_jitter(x, 0.2, 0.5, generator=g)
+    assert torch.allclose(out, c * (x - 3) + 3 + b)
+    assert abs(out.mean().item() - 3 - b.item()) < 1e-6
+    assert torch.equal(photometric_jitter(x), x)
+    # per image: two images get different factors
+    y = photometric_jitter(torch.arange(64.).reshape(1, 1, 8, 8).repeat(
+        2, 1, 1, 1), 0.0, 0.5)
+    assert not torch.allclose(y[0], y[1])

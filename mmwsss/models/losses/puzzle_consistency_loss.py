@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import random
-from typing import Callable, Dict, Optional, Sequence, Tuple
+from typing import Callable, Dict, Optional, Sequence, Tuple, Union
 
 import torch.nn as nn
 from mmseg.registry import MODELS
 from torch import Tensor
 
 from mmwsss.functional.consistency_ops import (apply_view, check_scale_range,
-                                               invert_view, parse_grid,
+                                               infer_stride, invert_view,
+                                               parse_grid,
+                                               photometric_jitter,
                                                ramp_weight,
                                                reconstruction_loss,
                                                sample_view)
@@ -23,7 +25,9 @@ class PuzzleConsistencyLoss(nn.Module):
 
     Every training step draws one view of the batch: a tile grid from
     ``grids`` (Puzzle-CAM: ``[(2, 2)]``), optionally a horizontal flip
-    (``flip_prob``) and a rescale (``scale_range``). The view's tiles go
+    (``flip_prob``), a rescale (``scale_range``, the size rounded to a
+    multiple of grid x output stride so tiles hold whole CAM cells) and a
+    brightness / contrast change (``photometric``). The view's tiles go
     through the classifier, their CAMs are merged and mapped back onto the
     whole image's CAM grid (``A^re``), and (Jo & Yu, ICIP 2021, eq. 4-6)
 
@@ -32,7 +36,8 @@ class PuzzleConsistencyLoss(nn.Module):
       ``alpha_t = alpha * min(1, iter / ramp_iters)`` (alpha 4 ramped over
       the first half of training in the authors' code).
 
-    Both branches get gradients. Use it through
+    Both branches get gradients. Several entries in ``consistency_losses``
+    (with different ``prefix``) draw several views per step. Use it through
     ``CAMClassifier(consistency_losses=[...])``; the classifier passes its
     forward function, the normalised inputs, the whole-image CAMs, the
     labels and its pooling.
@@ -53,6 +58,18 @@ class PuzzleConsistencyLoss(nn.Module):
             tiles go through the network in training mode). False keeps
             them to the whole images the model is tested on (the view is
             still normalised with its own batch statistics).
+        align: Rescaled sizes are multiples of grid x ``align`` pixels.
+            ``'auto'``: the output stride, input size / CAM size (1 keeps
+            the former rounding to the grid only).
+        exclude_identity: Redraw a view that reproduces the input (1 x 1,
+            no flip, input size): its ``L_re`` is exactly zero and its
+            ``loss_pcls`` repeats ``L_cls``, so it would spend the step's
+            second pass on nothing. False keeps Puzzle-CAM-style draws
+            unconditioned.
+        photometric: ``dict(brightness=b, contrast=c)`` jitters the view
+            (:func:`~mmwsss.functional.consistency_ops.photometric_jitter`,
+            normalised units) before it is tiled; None: no change.
+        prefix: Name prefix of the losses (distinct per view).
     """
 
     def __init__(self,
@@ -65,6 +82,9 @@ class PuzzleConsistencyLoss(nn.Module):
                  pcls_weight: float = 1.0,
                  loss_cls: Optional[dict] = None,
                  update_bn_stats: bool = True,
+                 align: Union[str, int] = 'auto',
+                 exclude_identity: bool = True,
+                 photometric: Optional[dict] = None,
                  prefix: str = 'loss_puzzle') -> None:
         super().__init__()
         if not grids:
@@ -87,6 +107,28 @@ class PuzzleConsistencyLoss(nn.Module):
         self.pcls_weight = float(pcls_weight)
         self.loss_cls = MODELS.build(loss_cls or multilabel_cls_loss())
         self.update_bn_stats = bool(update_bn_stats)
+        if align != 'auto' and (not isinstance(align, int) or align < 1):
+            raise ValueError("PuzzleConsistencyLoss.align must be 'auto' or "
+                             f'an int >= 1, got {align!r}')
+        self.align = align
+        self.exclude_identity = bool(exclude_identity)
+        photometric = dict(photometric or {})
+        unknown = set(photometric) - {'brightness', 'contrast'}
+        if unknown:
+            raise ValueError('PuzzleConsistencyLoss.photometric takes '
+                             f'brightness and contrast, got {sorted(unknown)}')
+        if any(float(v) < 0 for v in photometric.values()) or float(
+                photometric.get('contrast', 0)) >= 1:
+            raise ValueError('PuzzleConsistencyLoss.photometric: brightness '
+                             '>= 0 and 0 <= contrast < 1, got '
+                             f'{photometric}')
+        self.photometric = photometric
+        if self.exclude_identity and self.flip_prob == 0 and \
+                self.scale_range == (1.0, 1.0) and not photometric and \
+                all(g == (1, 1) for g in self.grids):
+            raise ValueError('PuzzleConsistencyLoss: the only view is the '
+                             'identity (grids [(1, 1)], no flip, rescale or '
+                             'photometric change)')
         self.prefix = prefix
         # None: Python's ``random`` (seeded by mmengine's ``randomness``)
         self.rng: Optional[random.Random] = None
@@ -105,10 +147,18 @@ class PuzzleConsistencyLoss(nn.Module):
             pool: CAMs -> class scores (the head's GAP).
         """
         h, w = inputs.shape[2:]
-        view = sample_view(h, w, self.grids, self.flip_prob,
-                           self.scale_range, self.rng)
+        align = infer_stride((h, w), cams.shape[2:]) \
+            if self.align == 'auto' else self.align
+        view = sample_view(
+            h, w, self.grids, self.flip_prob, self.scale_range, self.rng,
+            align=align,
+            # a photometric change makes every view differ from the input
+            exclude_identity=self.exclude_identity and not self.photometric)
         self.last_view = view
-        tile_cams = forward_fn(apply_view(inputs, view))
+        x = inputs
+        if self.photometric:
+            x = photometric_jitter(x, **self.photometric)
+        tile_cams = forward_fn(apply_view(x, view))
         cams_re = invert_view(tile_cams, view, tuple(cams.shape[2:]))
         losses = {}
         if self.pcls_weight > 0:
