@@ -28,7 +28,7 @@ import dataclasses
 import json
 import os
 from multiprocessing import get_context
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
@@ -254,18 +254,24 @@ def _choose_classes(cfg: SyntheticConfig, rng: np.random.RandomState,
     return classes
 
 
-def generate_sample(cfg: SyntheticConfig, seed: int,
-                    index: int) -> Tuple[np.ndarray, np.ndarray]:
+def generate_sample(cfg: SyntheticConfig, seed: int, index: int,
+                    specs: Optional[Sequence[ClassSpec]] = None
+                    ) -> Tuple[np.ndarray, np.ndarray]:
     """Generate image ``index`` of the stream ``seed``.
+
+    Args:
+        specs: The foreground classes to draw from (default: the 10 of
+            :func:`class_specs`; the proxy pre-training corpus passes 25).
 
     Returns:
         tuple: ``(image, mask)``: an ``HxWx3`` uint8 RGB image and an ``HxW``
-        uint8 mask with VOC ids (0 background, 1..10 classes, 255 ignore).
+        uint8 mask with VOC ids (0 background, 1..len(specs) classes, 255
+        ignore).
     """
     rng = np.random.RandomState(
         (int(seed) * 1_000_003 + int(index) * 7_919 + 17) % (2**32 - 1))
     size = cfg.size
-    specs = class_specs()
+    specs = class_specs() if specs is None else list(specs)
     img = _background(cfg, rng)
     mask = np.zeros((size, size), np.uint8)
     occupied = np.zeros((size, size), bool)

@@ -29,7 +29,11 @@ def _is_rule(path: str) -> bool:
 
 
 RULE_CONFIGS = [p for p in CONFIGS if _is_rule(p)]
-MODEL_CONFIGS = [p for p in CONFIGS if p not in RULE_CONFIGS]
+# backbone pre-training (mmpretrain ImageClassifier, mmpretrain's tools)
+PRETRAIN_CONFIGS = [p for p in CONFIGS
+                    if osp.basename(osp.dirname(p)) == 'mile']
+MODEL_CONFIGS = [p for p in CONFIGS
+                 if p not in RULE_CONFIGS and p not in PRETRAIN_CONFIGS]
 
 
 def test_the_lists_are_not_empty():
@@ -37,6 +41,25 @@ def test_the_lists_are_not_empty():
     for path in RULE_CONFIGS:
         cfg = Config.fromfile(path, import_custom_modules=False)
         assert 'model' not in cfg and cfg.pseudo_label_cfg, path
+
+
+@pytest.mark.parametrize('path', PRETRAIN_CONFIGS,
+                         ids=lambda p: osp.relpath(p, ROOT))
+def test_pretrain_config_is_an_mmpretrain_config(path):
+    """Pre-training configs run under mmpretrain's scope and tools, import
+    mmwsss (MILeHook) and save atomically like every training config."""
+    cfg = Config.fromfile(path, import_custom_modules=False)
+    assert cfg.default_scope == 'mmpretrain'
+    assert cfg.model.type == 'ImageClassifier'
+    assert 'mmwsss' in cfg.custom_imports.imports
+    assert cfg.default_hooks.checkpoint.type == 'mmseg.AtomicCheckpointHook'
+    assert cfg.default_hooks.strict_load.type == 'mmseg.StrictLoadHook'
+    assert cfg.default_hooks.sync_buffers.type == 'mmseg.BufferSyncHook'
+    hooks = [h.type for h in cfg.get('custom_hooks', [])]
+    assert ('mmseg.MILeHook' in hooks) == path.endswith('_mile.py')
+    if 'use_sigmoid' in cfg.model.head.loss:
+        # mmpretrain's BCE needs one-hot scores
+        assert cfg.model.data_preprocessor.to_onehot
 
 
 @pytest.mark.parametrize('path', MODEL_CONFIGS,
@@ -77,7 +100,7 @@ def test_config_name_follows_openmmlab_convention(path):
     assert fields[2][0].isdigit() and 'x' in fields[2].split('-')[0], name
 
 
-@pytest.mark.parametrize('path', MODEL_CONFIGS,
+@pytest.mark.parametrize('path', MODEL_CONFIGS + PRETRAIN_CONFIGS,
                          ids=lambda p: osp.relpath(p, ROOT))
 def test_schedule_token_is_the_schedule(path):
     """One schedule token: ``[Rx]{N}k`` when N is whole thousands of

@@ -138,6 +138,11 @@ class CAMClassifier(ScoredPredictMixin, BaseSegmentor):
         with frozen_bn_stats(self):
             return self._forward(inputs)
 
+    def class_logits(self, inputs: Tensor) -> Tensor:
+        """``pool(M)`` of normalised inputs: class logits ``(N, C_fg)``
+        (what :class:`~mmwsss.engine.hooks.MILeHook`'s teacher gives)."""
+        return self.cam_head.pool(self._forward(inputs))
+
     def class_scores(self, raw_cams: Tensor) -> Tensor:
         """``sigmoid(pool(M))``: per-class probabilities ``(N, C_fg)``."""
         return torch.sigmoid(self.cam_head.pool(raw_cams))

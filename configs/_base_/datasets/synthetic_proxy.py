@@ -1,0 +1,39 @@
+# The proxy pre-training corpus ("proxy ImageNet", single labels, 25
+# classes): python tools/make_proxy_dataset.py data/synthetic_proxy
+# mmpretrain's CustomDataset; augmentation as ImageNet's (random resized
+# crop + flip) at the corpus' 128 px.
+dataset_type = 'CustomDataset'
+data_root = 'data/synthetic_proxy'
+classes = ('kite', 'lamp', 'moth', 'nest', 'orca', 'pear', 'quay', 'reed',
+           'sail', 'tusk', 'acorn', 'bell', 'cone', 'drum', 'fern', 'gourd',
+           'harp', 'ibis', 'jar', 'kelp', 'lute', 'mace', 'newt', 'oar',
+           'plum')
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='RandomResizedCrop', scale=128, crop_ratio_range=(0.35, 1.0)),
+    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+    dict(type='PackInputs'),
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='PackInputs'),
+]
+train_dataloader = dict(
+    batch_size=32,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(type=dataset_type, data_root=data_root, classes=classes,
+                 data_prefix='images/train', ann_file='meta/train.txt',
+                 pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=64,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(type=dataset_type, data_root=data_root, classes=classes,
+                 data_prefix='images/val', ann_file='meta/val.txt',
+                 pipeline=test_pipeline))
+val_evaluator = dict(type='Accuracy', topk=(1, 5))
+test_dataloader = val_dataloader
+test_evaluator = val_evaluator
