@@ -6,13 +6,13 @@
 _base_ = 'mmpretrain::resnet/resnet50_8xb32_in1k.py'
 custom_imports = dict(imports=['mmwsss'], allow_failed_imports=False)
 max_iters = 200000
-model = dict(
-    data_preprocessor=dict(num_classes=1000, to_onehot=True),
-    head=dict(
-        loss=dict(type='CrossEntropyLoss', use_sigmoid=True,
-                  loss_weight=1.0),
-        init_cfg=dict(type='Normal', layer='Linear', std=0.01,
-                      bias=-6.9078)))
+model = dict(head=dict(
+    _delete_=True,
+    type='MultiLabelLinearClsHead',
+    num_classes=1000,
+    in_channels=2048,
+    loss=dict(type='CrossEntropyLoss', use_sigmoid=True, loss_weight=1.0),
+    init_cfg=dict(type='Normal', layer='Linear', std=0.01, bias=-6.9078)))
 optim_wrapper = dict(
     optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=1e-4))
 param_scheduler = [dict(type='ConstantLR', factor=1.0, by_epoch=False)]

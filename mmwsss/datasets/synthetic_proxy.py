@@ -21,6 +21,8 @@ Layout (what mmpretrain's ``CustomDataset`` reads with ``ann_file``)::
     root/meta/{train,val}.txt          "proxy_train_000000.jpg 7" per line
     root/meta/classes.txt              one class name per line
     root/meta/{train,val}_multilabels.json  {file: [class ids]} (evaluation)
+    root/meta/{train,val}_real.json    the same as mmpretrain's
+                                       MultiLabelDataset annotation file
     root/meta.json                     generator settings
 
 Files are written atomically; a rerun with the same settings continues
@@ -157,6 +159,12 @@ def write_proxy_dataset(root: str,
         with atomic_write(os.path.join(root, 'meta', f'{split}.txt'),
                           'w') as f:
             f.write(''.join(f'{n} {done[n]["label"]}\n' for n in names))
+        with atomic_write(os.path.join(root, 'meta', f'{split}_real.json'),
+                          'w') as f:
+            json.dump(dict(metainfo=dict(classes=PROXY_CLASSES),
+                           data_list=[dict(img_path=n,
+                                           gt_label=done[n]['present'])
+                                      for n in names]), f)
         stats[split] = dict(
             images=num,
             single_label_fraction=float(np.mean(

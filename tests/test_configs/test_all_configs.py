@@ -57,9 +57,11 @@ def test_pretrain_config_is_an_mmpretrain_config(path):
     assert cfg.default_hooks.sync_buffers.type == 'mmseg.BufferSyncHook'
     hooks = [h.type for h in cfg.get('custom_hooks', [])]
     assert ('mmseg.MILeHook' in hooks) == path.endswith('_mile.py')
-    if 'use_sigmoid' in cfg.model.head.loss:
-        # mmpretrain's BCE needs one-hot scores
-        assert cfg.model.data_preprocessor.to_onehot
+    # MILe and the sigmoid recipe: a sigmoid head (one-hot targets)
+    sigmoid = cfg.model.head.type == 'MultiLabelLinearClsHead'
+    assert sigmoid == (not path.endswith('_softmax.py'))
+    if sigmoid:
+        assert cfg.model.head.loss.use_sigmoid
 
 
 @pytest.mark.parametrize('path', MODEL_CONFIGS,

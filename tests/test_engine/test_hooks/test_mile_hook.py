@@ -170,7 +170,9 @@ def test_official_mmpretrain_train_tool(repo_root, proxy_root, tmp_path):
                            r'([01]\.\d+)', log)
     # logged iterations are 1-based: runner.iter 2, 3, 4 imitate
     assert [float(v) for _, v in imitation] == [0, 0, 1, 1, 1, 0]
-    assert re.search(r'accuracy/top1: [\d.]+', log)
+    # validation on the hidden multi-labels
+    assert re.search(r'multi-label/mAP: [\d.]+', log)
+    assert re.search(r'multi-label/f1-score\S*: [\d.]+', log)
     assert osp.isfile(osp.join(work, 'iter_6.pth'))
 
 
