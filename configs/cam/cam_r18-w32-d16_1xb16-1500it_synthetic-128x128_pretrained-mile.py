@@ -1,0 +1,11 @@
+# The foundation CAM classifier started from a backbone pre-trained on the
+# proxy corpus (mile recipe) instead of random weights, as a real user starts
+# from ImageNet weights. Make the backbone first (cached outside the
+# checkout with its provenance):
+#   python tools/pretrain_backbone.py configs/mile/imgcls_r18-w32-d16_1xb32-3k_proxy-128_mile.py
+# Schedule and everything else as the from-scratch config.
+_base_ = './cam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py'
+model = dict(backbone=dict(init_cfg=dict(
+    type='Pretrained',
+    checkpoint='~/.cache/mmwsss/pretrained/'
+    'imgcls_r18-w32-d16_1xb32-3k_proxy-128_mile.pth')))
