@@ -17,11 +17,8 @@ import os.path as osp
 
 import mmwsss  # noqa: F401  registers mmwsss
 from mmengine.config import Config, DictAction
-from mmengine.runner import Runner
 
-from mmwsss.apis.pretrain import (DEFAULT_CACHE, backbone_state, provenance,
-                                  save_pretrained)
-from mmwsss.datasets.synthetic_proxy import write_proxy_dataset
+from mmwsss.apis.pretrain import DEFAULT_CACHE, pretrain_backbone
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
@@ -43,22 +40,7 @@ def main():
         cfg.merge_from_dict(args.cfg_options)
     name = osp.splitext(osp.basename(args.config))[0]
     cfg.work_dir = args.work_dir or osp.join('work_dirs', 'pretrain', name)
-    data_root = cfg.train_dataloader.dataset.data_root
-    if not osp.isfile(osp.join(data_root, 'meta.json')):
-        write_proxy_dataset(data_root)
-    cfg.resume = True          # continue an interrupted run of this work_dir
-    runner = Runner.from_cfg(cfg)
-    runner.train()
-    metrics = runner.val_loop.run()
-    model = runner.model.module if hasattr(runner.model,
-                                           'module') else runner.model
-    out = osp.join(osp.expanduser(args.cache_dir), name + '.pth')
-    record = save_pretrained(out, backbone_state(model.state_dict()),
-                             provenance(cfg, osp.relpath(
-                                 osp.abspath(args.config), ROOT), data_root,
-                                 metrics, repo=ROOT))
-    runner.logger.info(f'backbone saved to {out} (sha256 '
-                       f'{record["sha256"][:12]}); metrics {record["metrics"]}')
+    pretrain_backbone(cfg, args.config, args.cache_dir, repo=ROOT)
 
 
 if __name__ == '__main__':

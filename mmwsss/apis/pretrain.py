@@ -9,7 +9,7 @@ import json
 import os
 import os.path as osp
 import subprocess
-from typing import Dict, Optional
+from typing import Dict, Optional, Tuple
 
 import torch
 
@@ -106,3 +106,41 @@ def provenance(cfg, config_path: str, data_root: str, metrics: dict,
         max_iters=int(cfg.train_cfg.max_iters),
         created=datetime.datetime.now(datetime.timezone.utc).isoformat(
             timespec='seconds'))
+
+
+def pretrain_backbone(cfg, config_path: str, cache_dir: str = DEFAULT_CACHE,
+                      repo: Optional[str] = None) -> Tuple[str, dict]:
+    """Train an mmpretrain pre-training config (``cfg.work_dir`` set;
+    writes the proxy corpus at its data root if missing; resumes an
+    interrupted run), validate it on the hidden multi-labels and cache its
+    backbone (:func:`save_pretrained`) as ``cache_dir/<config name>.pth``.
+
+    Returns:
+        tuple: the file's path and its provenance record.
+    """
+    from mmengine.registry import DefaultScope
+    from mmengine.runner import Runner
+
+    from mmwsss.datasets.synthetic_proxy import write_proxy_dataset
+    data_root = cfg.train_dataloader.dataset.data_root
+    if not osp.isfile(osp.join(data_root, 'meta.json')):
+        write_proxy_dataset(data_root)
+    cfg.resume = True  # continue an interrupted run of this work_dir
+    with DefaultScope.overwrite_default_scope(
+            cfg.get('default_scope', 'mmpretrain')):
+        runner = Runner.from_cfg(cfg)
+        runner.train()
+        metrics = runner.val_loop.run()
+    model = runner.model.module if hasattr(runner.model,
+                                           'module') else runner.model
+    name = osp.splitext(osp.basename(config_path))[0]
+    out = osp.join(osp.expanduser(cache_dir), name + '.pth')
+    rel = config_path if repo is None else osp.relpath(
+        osp.abspath(config_path), repo)
+    record = save_pretrained(out, backbone_state(model.state_dict()),
+                             provenance(cfg, rel, data_root, metrics,
+                                        repo=repo))
+    runner.logger.info(f'backbone saved to {out} (sha256 '
+                       f'{record["sha256"][:12]}); metrics '
+                       f'{record["metrics"]}')
+    return out, record

@@ -16,7 +16,7 @@ import argparse
 import json
 import os
 import os.path as osp
-from typing import List, Sequence, Tuple
+from typing import Callable, List, Optional, Sequence, Tuple
 
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
@@ -121,10 +121,13 @@ def evaluate_variant(cfg, checkpoint, work: str, name: str, nproc: int,
 
 
 def run_cam_ablation(variants: Sequence[Variant], args: argparse.Namespace,
-                     title: str, config_dir: str) -> List[dict]:
+                     title: str, config_dir: str,
+                     cfg_hook: Optional[Callable[[str, Config], None]] = None
+                     ) -> List[dict]:
     """Run every variant (``args`` from :func:`parse_ablation_args`) and
     write ``results.md``, ``results.json`` and ``results.png`` into
-    ``args.work_dir``. Returns the rows."""
+    ``args.work_dir``. ``cfg_hook(name, cfg)`` may change a variant's
+    config before it runs. Returns the rows."""
     work = args.work_dir
     os.makedirs(work, exist_ok=True)
     workers = 0 if args.preset == 'tiny' else 2
@@ -139,6 +142,8 @@ def run_cam_ablation(variants: Sequence[Variant], args: argparse.Namespace,
         cfg = point_config_at(Config.fromfile(osp.join(config_dir, rel)),
                               args.data, osp.join(work, name),
                               args.cam_iters, workers)
+        if cfg_hook is not None:
+            cfg_hook(name, cfg)
         row = evaluate_variant(cfg, args.ckpts.get(name), work, name,
                                args.nproc, stage)
         row['title'] = vtitle
