@@ -27,7 +27,8 @@ from mmwsss.datasets.synthetic import preset, write_synthetic_dataset
 from mmwsss.evaluation.pseudo_label_eval import eval_cam_dir, sweep_summary
 from mmwsss.models import MultiCropCAMClassifier
 from mmwsss.utils.io import atomic_write
-from .recipe import StageTimer, point_config_at, train_or_load
+from .recipe import (StageTimer, point_config_at, train_or_load,
+                     use_pretrained)
 from .report import counted, md_table, plot_grouped_bars, stage_table, \
     write_report
 
@@ -59,6 +60,10 @@ def parse_ablation_args(variants: Sequence[Variant], description: str,
     parser.add_argument('--nproc', type=int, default=2)
     parser.add_argument('--cam-iters', type=int, help='override (testing)')
     parser.add_argument('--preset', default='default')
+    parser.add_argument(
+        '--pretrained', metavar='CKPT',
+        help='start every classifier\'s backbone from these weights (a '
+        'backbone from tools/pretrain_backbone.py) instead of random ones')
     if add_arguments is not None:
         add_arguments(parser)
     args = parser.parse_args(argv)
@@ -75,6 +80,8 @@ def parse_ablation_args(variants: Sequence[Variant], description: str,
     for name in args.only or []:
         if name not in names:
             parser.error(f'--only {name!r}: not one of {names}')
+    if args.pretrained and not osp.isfile(osp.expanduser(args.pretrained)):
+        parser.error(f'--pretrained: no file {args.pretrained}')
     args.ckpts = ckpts
     return args
 
@@ -142,6 +149,7 @@ def run_cam_ablation(variants: Sequence[Variant], args: argparse.Namespace,
         cfg = point_config_at(Config.fromfile(osp.join(config_dir, rel)),
                               args.data, osp.join(work, name),
                               args.cam_iters, workers)
+        use_pretrained(cfg, getattr(args, 'pretrained', None))
         if cfg_hook is not None:
             cfg_hook(name, cfg)
         row = evaluate_variant(cfg, args.ckpts.get(name), work, name,

@@ -70,6 +70,18 @@ def point_config_at(cfg, data_root: str, work_dir: str,
     return cfg
 
 
+def use_pretrained(cfg, checkpoint: Optional[str]) -> None:
+    """Start ``cfg.model``'s backbone from ``checkpoint`` (a backbone state
+    from tools/pretrain_backbone.py) through its ``init_cfg``; None leaves
+    the config as it is."""
+    if checkpoint:
+        cfg.model.backbone.init_cfg = dict(type='Pretrained',
+                                           checkpoint=checkpoint)
+        # mmseg backbones refuse init_cfg next to a `pretrained` path
+        cfg.model.pop('pretrained', None)
+        cfg.model.backbone.pop('pretrained', None)
+
+
 def is_valid_checkpoint(path: str) -> bool:
     """Whether ``path`` loads as a checkpoint with a ``state_dict`` (a
     truncated or corrupt file does not)."""

@@ -33,7 +33,8 @@ from mmwsss.datasets.synthetic import preset, write_synthetic_dataset
 from mmwsss.evaluation.pseudo_label_eval import (eval_cam_dir, eval_label_dir,
                                                  plot_sweep, sweep_summary)
 from mmwsss.utils.io import atomic_write
-from projects.common.recipe import StageTimer, point_config_at, train_or_load
+from projects.common.recipe import (StageTimer, point_config_at,
+                                    train_or_load, use_pretrained)
 from projects.common.report import counted, md_table, stage_table, \
     write_report
 
@@ -71,6 +72,10 @@ def parse_args():
     parser.add_argument('--seg-iters', type=int,
                         help='iterations per round (testing)')
     parser.add_argument('--preset', default='default')
+    parser.add_argument(
+        '--pretrained', metavar='CKPT',
+        help='start the CAM classifier\'s and both PSPNets\' backbones from '
+        'these weights (tools/pretrain_backbone.py) instead of random ones')
     return parser.parse_args()
 
 
@@ -96,6 +101,7 @@ def main():
 
     cfg = point_config_at(Config.fromfile(CAM_CONFIG), args.data,
                           osp.join(work, 'cam'), args.cam_iters, workers)
+    use_pretrained(cfg, args.pretrained)
     init_default_scope('mmseg')
     with stage('2 CAM classifier'):
         if args.cam_checkpoint:
@@ -187,6 +193,7 @@ def main():
                                    osp.join(work, f'seg_{key}'), None,
                                    workers)
             scfg.train_dataloader.dataset.data_prefix.seg_map_path = ppmg_dir
+            use_pretrained(scfg, args.pretrained)
             if args.seg_iters:
                 n = args.seg_iters
                 if key == 'cyclic':

@@ -31,3 +31,29 @@ def test_mile_recipe_end_to_end(repo_root, tmp_path):
     text = open(work / 'results.md').read()
     assert 'multi-label recovery' in text and 'CAM from MILe' in text
     assert osp.isfile(work / 'results.png')
+    # the other recipes start from the same backbone with --pretrained
+    log = run_tool(repo_root, '-m', 'projects.consistency_cam.run',
+                   '--preset', 'tiny', '--data', str(tmp_path / 'data'),
+                   '--work-dir', str(tmp_path / 'cc'), '--cam-iters', '2',
+                   '--nproc', '1', '--only', 'baseline', '--pretrained',
+                   str(pth))
+    assert f'from path: {pth}' in log
+    # ... and so do PMM's PSPNets (use_pretrained on the final stage)
+    import torch
+    from mmengine.config import Config
+    from mmengine.registry import DefaultScope
+    from mmseg.registry import MODELS
+
+    from projects.common.recipe import use_pretrained
+    cfg = Config.fromfile(osp.join(
+        repo_root, 'configs/pmm/'
+        'pspnet_r18-w32-d16_1xb16-800it_synthetic-128x128_pus.py'))
+    use_pretrained(cfg, str(pth))
+    with DefaultScope.overwrite_default_scope('mmseg'):
+        seg = MODELS.build(cfg.model)
+    seg.init_weights()
+    saved = torch.load(pth, map_location='cpu',
+                       weights_only=False)['state_dict']
+    got = seg.backbone.state_dict()
+    assert set(got) == set(saved)
+    assert all(torch.equal(got[k], v) for k, v in saved.items())
