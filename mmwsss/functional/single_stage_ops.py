@@ -103,8 +103,10 @@ def pseudo_gt_from_masks(masks: Tensor, bg_cutoff: float = BG_CUTOFF,
     cut[:, :1] = bg_cutoff
     thr = (peak * cut).clamp(min=floor)
     claimed = flat > thr                                   # (N, C, HW)
-    count = claimed.sum(1)
-    label = claimed.float().argmax(1)
+    count = claimed.sum(1, dtype=torch.uint8) if c < 256 else claimed.sum(1)
+    # argmax of the 1-byte map (no float copy); only pixels claimed by
+    # exactly one class keep it
+    label = claimed.view(torch.uint8).argmax(1)
     label[count != 1] = ignore_index
     return label.view(n, *masks.shape[2:])
 
@@ -115,13 +117,34 @@ def balanced_ce_weights(label: Tensor, num_classes: int,
 
     For image ``n`` with ``N_c`` pixels of class ``c`` and ``N_tot`` valid
     pixels, a pixel of class ``c`` weighs ``(N_tot - N_c) / (1 + N_tot)``
-    (ignored pixels 0): rare classes weigh more.
+    (ignored pixels 0): rare classes weigh more. The counts come from one
+    ``bincount`` over (image, class) ids and each pixel looks its weight up
+    from its label: the cost grows with the pixels, not pixels x classes
+    (:func:`balanced_ce_weights_onehot` is the literal one-hot form).
 
     Returns:
         tuple: ``(weights (N, H, W), counts (N, C))``.
     """
     n = label.shape[0]
-    flat = label.view(n, -1)
+    flat = label.reshape(n, -1)
+    valid = flat != ignore_index
+    cls = flat.clamp(max=num_classes - 1)
+    ids = cls + torch.arange(n, device=label.device)[:, None] * num_classes
+    counts = torch.bincount(ids[valid], minlength=n * num_classes).view(
+        n, num_classes).float()                             # (N, C)
+    total = counts.sum(1, keepdim=True)
+    cls_w = (total - counts) / (1 + total)                  # (N, C)
+    w = cls_w.gather(1, cls) * valid
+    return w.view(label.shape), counts
+
+
+def balanced_ce_weights_onehot(label: Tensor, num_classes: int,
+                               ignore_index: int = 255
+                               ) -> Tuple[Tensor, Tensor]:
+    """Eq. 23 written with a one-hot ``(N, HW, C)`` tensor: the reference
+    form :func:`balanced_ce_weights` is tested and benchmarked against."""
+    n = label.shape[0]
+    flat = label.reshape(n, -1)
     valid = flat != ignore_index
     onehot = F.one_hot(flat.clamp(max=num_classes - 1), num_classes)
     onehot = onehot * valid.unsqueeze(-1)

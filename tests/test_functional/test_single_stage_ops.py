@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from mmwsss.functional.single_stage_ops import (balanced_ce_weights,
+                                                  balanced_ce_weights_onehot,
                                                   balanced_mask_ce,
                                                   focal_mask_penalty,
                                                   masks_with_background, ngwp,
@@ -110,3 +111,37 @@ def test_stochastic_gate_takes_an_outside_draw():
     assert torch.equal(sg(deep, shallow, gate=gate), out)
     with pytest.raises(ValueError, match='0 \\(shallow\\) or 1'):
         stochastic_gate(deep, shallow, 0.5, True, gate=gate * 0.5)
+
+
+def test_balanced_weights_equal_the_one_hot_form():
+    """The bincount / lookup weights are the literal one-hot eq. 23."""
+    g = torch.Generator().manual_seed(0)
+    label = torch.randint(0, 21, (4, 37, 41), generator=g)
+    label[torch.rand(label.shape, generator=g) < 0.2] = 255
+    label[1] = 255                                   # an all-ignored image
+    label[2, :20] = 3                                # a dominant class
+    w, counts = balanced_ce_weights(label, 21)
+    w_ref, counts_ref = balanced_ce_weights_onehot(label, 21)
+    assert torch.equal(counts, counts_ref)
+    assert torch.equal(w, w_ref)
+    assert w.shape == label.shape and (w[1] == 0).all()
+
+
+def test_pseudo_gt_equals_the_float_argmax_form():
+    """The 1-byte argmax gives the labels of the former float argmax."""
+    g = torch.Generator().manual_seed(1)
+    masks = torch.rand(3, 6, 19, 23, generator=g) ** 3
+    masks[0, 2] = 0                                  # an absent class
+    masks[1, :, :5] = masks[1, :1, :5]               # ties: claimed twice
+    got = pseudo_gt_from_masks(masks)
+    # the former formula
+    flat = masks.flatten(2)
+    peak = flat.max(-1, keepdim=True)[0]
+    cut = torch.full_like(peak, 0.6)
+    cut[:, :1] = 0.7
+    claimed = flat > (peak * cut).clamp(min=0.2)
+    ref = claimed.float().argmax(1)
+    ref[claimed.sum(1) != 1] = 255
+    assert got.dtype == torch.int64
+    assert torch.equal(got, ref.view(3, 19, 23))
+    assert (got == 255).any() and (got < 6).any()

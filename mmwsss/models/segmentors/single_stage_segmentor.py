@@ -181,12 +181,14 @@ class SingleStageSegmentor(ScoredPredictMixin, BaseSegmentor):
             image = resize(raw_images(inputs, self.data_preprocessor),
                            size=masks.shape[2:],
                            mode='bilinear', align_corners=True)
+            # background + each image's labelled classes: PAMR is per
+            # channel, so refining only these equals refining all 21 and
+            # zeroing the absent ones afterwards (the reference's order)
+            keep = torch.cat([torch.ones_like(labels[:, :1]), labels], 1)
             refined = pamr(image, masks.detach(), cfg['pamr_iters'],
-                           cfg['pamr_dilations'])
+                           cfg['pamr_dilations'], keep=keep)
             refined = F.interpolate(refined, size=inputs.shape[2:],
                                     mode='bilinear', align_corners=True)
-            keep = torch.cat([torch.ones_like(labels[:, :1]), labels], 1)
-            refined = refined * keep[..., None, None]
             pseudo = pseudo_gt_from_masks(
                 refined, cfg['bg_cutoff'], cfg['fg_cutoff'],
                 cfg['cutoff_floor'])

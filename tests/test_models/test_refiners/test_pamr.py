@@ -1,6 +1,7 @@
 """PAMR (Araslanov & Roth 2020, eq. 7-8): flow within regions, not across
 edges; mass preserved; raises the IoU of coarse seeds on a real photo."""
 import numpy as np
+import pytest
 import torch
 
 from mmwsss.models.refiners import PAMR, pamr, pamr_affinity
@@ -64,3 +65,21 @@ def test_pamr_sharpens_coarse_seeds_on_a_real_photo():
     assert refined.shape == scores.shape
     assert np.allclose(refined.sum(0), 1, atol=1e-4)
     assert after > before + 0.05, (before, after)   # measured 0.513 -> 0.629
+
+
+def test_kept_channels_equal_refining_all_then_zeroing():
+    """PAMR on the batch's kept channels only (gathered) equals PAMR on all
+    channels with the others zeroed afterwards (the single-stage order)."""
+    g = torch.Generator().manual_seed(0)
+    image = torch.rand(3, 3, 24, 28, generator=g)
+    masks = torch.rand(3, 6, 12, 14, generator=g)
+    keep = torch.zeros(3, 6)
+    keep[:, 0] = 1
+    keep[0, 2] = keep[1, 4] = keep[1, 5] = 1         # image 2: bg only
+    full = pamr(image, masks, 5, (1, 2, 4)) * keep[..., None, None]
+    kept = pamr(image, masks, 5, (1, 2, 4), keep=keep)
+    assert kept.shape == full.shape == (3, 6, 24, 28)
+    assert torch.equal(kept, full)
+    assert kept[0, 1].abs().sum() == 0 and kept[1, 4].abs().sum() > 0
+    with pytest.raises(ValueError, match='keep'):
+        pamr(image, masks, keep=torch.ones(3, 5))
