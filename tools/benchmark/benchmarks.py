@@ -209,6 +209,66 @@ def _pamr_run(state):
     return 5
 
 
+# ------------------------------------------- single-stage losses (issue 20)
+def _ss_setup(variant, work):
+    import torch
+
+    import mmwsss  # noqa: F401
+    torch.manual_seed(0)
+    n, c = 16, 21
+    # VOC-like labels: 1-2 classes per image (+ background)
+    labels = torch.zeros(n, c - 1)
+    for i in range(n):
+        labels[i, torch.randperm(c - 1)[:1 + i % 2]] = 1
+    keep = torch.cat([torch.ones(n, 1), labels], 1)
+    if variant.startswith('PAMR'):
+        img = torch.rand(n, 3, 81, 81) * 255
+        masks = torch.softmax(torch.randn(n, c, 81, 81), 1)
+        return 'pamr', img, masks, keep, 'kept' in variant
+    masks = torch.softmax(torch.randn(n, c, 321, 321) * 3, 1) * \
+        keep[..., None, None]
+    logits = torch.randn(n, c, 41, 41)
+    return ('ce-onehot' if 'one-hot' in variant else 'ce'), masks, logits, \
+        labels
+
+
+def _ss_run(state):
+    import torch
+    import torch.nn.functional as F
+
+    from mmwsss.functional import single_stage_ops as ops
+    from mmwsss.models.refiners.pamr import (PAMR_DILATIONS, _pamr_iterate,
+                                             pamr, pamr_affinity_stacked)
+    kind, *rest = state
+    if kind == 'pamr':
+        img, masks, keep, kept_only = rest
+        if kept_only:
+            pamr(img, masks, 10, keep=keep)
+        else:   # the former code: stacked affinity, all channels, zeroed
+            _pamr_iterate(masks, pamr_affinity_stacked(img), 10,
+                          PAMR_DILATIONS) * keep[..., None, None]
+        return 1
+    masks, logits, labels = rest
+    if kind == 'ce-onehot':   # the former path: float argmax, one-hot eq. 23
+        flat = masks.flatten(2)
+        peak = flat.max(-1, keepdim=True)[0]
+        cut = torch.full_like(peak, ops.FG_CUTOFF)
+        cut[:, :1] = ops.BG_CUTOFF
+        claimed = flat > (peak * cut).clamp(min=ops.CUTOFF_FLOOR)
+        label = claimed.float().argmax(1)
+        label[claimed.sum(1) != 1] = 255
+        label = label.view(masks.shape[0], *masks.shape[2:])
+        seg = F.interpolate(logits, size=label.shape[-2:], mode='bilinear',
+                            align_corners=True)
+        w, counts = ops.balanced_ce_weights_onehot(label, seg.shape[1])
+        ce = F.cross_entropy(seg, label, ignore_index=255, reduction='none')
+        (w * ce).flatten(1).mean(-1).mean()
+    else:
+        label = ops.pseudo_gt_from_masks(masks)
+        ops.balanced_mask_ce(logits, label, labels)
+    return 1
+
+
 # ---------------------------------------------------------------- train step
 SINGLE_STAGE_CONFIG = osp.join(
     HERE, 'configs', 'single_stage',
@@ -398,6 +458,19 @@ BENCHMARKS = {
         unit='images/s',
         variants=['CAM classifier', 'AffinityNet'],
         setup=_step_setup, run=_step_run),
+    'single_stage_losses': dict(
+        title='Single-stage hot path (issue 20): PAMR inside training '
+        '(batch 16, 21 classes, 81 x 81 masks, 10 iterations) and pseudo-GT '
+        '+ class-balanced CE (batch 16, 21 classes, 321 x 321), former vs '
+        'current code',
+        unit='calls/s',
+        variants=['PAMR, stacked affinity, all 21 channels then zeroed '
+                  '(former)',
+                  'PAMR, tap-by-tap affinity, kept channels only '
+                  '(background + labels)',
+                  'pseudo-GT + balanced CE, float argmax + one-hot (former)',
+                  'pseudo-GT + balanced CE, byte argmax + bincount'],
+        setup=_ss_setup, run=_ss_run),
     'fsl': dict(
         title='FSL loss (HFPL) forward, 56x56, batch 8, 21 channels',
         unit='calls/s',

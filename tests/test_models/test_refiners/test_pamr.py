@@ -83,3 +83,15 @@ def test_kept_channels_equal_refining_all_then_zeroing():
     assert kept[0, 1].abs().sum() == 0 and kept[1, 4].abs().sum() > 0
     with pytest.raises(ValueError, match='keep'):
         pamr(image, masks, keep=torch.ones(3, 5))
+
+
+def test_affinity_equals_the_stacked_formula():
+    """The tap-by-tap affinity equals eq. 7-8 computed on stacked taps."""
+    from mmwsss.models.refiners.pamr import pamr_affinity_stacked
+    g = torch.Generator().manual_seed(0)
+    image = torch.rand(2, 3, 30, 26, generator=g) * 255
+    image[0, :, :10] = 17.0                          # a flat region
+    ref = pamr_affinity_stacked(image)
+    got = pamr_affinity(image)
+    assert torch.allclose(got, ref, atol=1e-6, rtol=1e-5)
+    assert torch.allclose(got.sum(1), torch.ones(2, 30, 26))
