@@ -1,7 +1,9 @@
 """Write CAM files for a dataset with a trained CAM classifier."""
 from __future__ import annotations
 
+import multiprocessing
 import os.path as osp
+from concurrent.futures import ThreadPoolExecutor
 from typing import Optional, Tuple
 
 import numpy as np
@@ -32,6 +34,39 @@ def kept_classes(sample, restrict: Optional[str], score_thr: float
     return np.flatnonzero(keep[0].cpu().numpy())
 
 
+class _Indexed(torch.utils.data.Dataset):
+    """``dataset[indices[i]]`` with its position, for a prefetching
+    DataLoader over the images still to do."""
+
+    def __init__(self, dataset, indices) -> None:
+        self.dataset, self.indices = dataset, list(indices)
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def __getitem__(self, i):
+        return self.indices[i], self.dataset[self.indices[i]]
+
+
+def _first(batch):
+    return batch[0]
+
+
+def _size_batches(items, batch_size: int):
+    """Group consecutive items of the same input size into lists of at
+    most ``batch_size`` (the test preprocessor stacks same-size images
+    only)."""
+    batch = []
+    for idx, item in items:
+        if batch and (len(batch) == batch_size or tuple(
+                batch[-1][1]['inputs'].shape) != tuple(item['inputs'].shape)):
+            yield batch
+            batch = []
+        batch.append((idx, item))
+    if batch:
+        yield batch
+
+
 def generate_cams(model,
                   dataset,
                   out_dir: str,
@@ -39,7 +74,9 @@ def generate_cams(model,
                   overlay_dir: Optional[str] = None,
                   num_overlays: int = 0,
                   show_progress: bool = True,
-                  on_change: str = 'error') -> dict:
+                  on_change: str = 'error',
+                  num_workers: int = 2,
+                  batch_size: int = 1) -> dict:
     """One CAM file (:mod:`mmwsss.utils.cam_io`) per image of ``dataset``.
 
     Images whose file is complete are skipped, so an interrupted run resumes.
@@ -57,11 +94,20 @@ def generate_cams(model,
     an overlay PNG in ``overlay_dir`` (with the ground truth beside it where
     the dataset has a mask: for people to look at, never used otherwise).
 
+    The network is kept busy: ``num_workers`` DataLoader processes load and
+    transform the next images while it runs (0: in this process; also
+    inside a daemon process, which may not start workers), up to
+    ``batch_size`` consecutive images of the same size go through it
+    together, and the files are written by a writer thread. A failed write
+    is raised here, after the images in flight.
+
     Returns:
         dict: ``written`` and ``skipped`` counts, ``complete`` (every shard
         done).
     """
     rank, world = shard
+    if batch_size < 1:
+        raise ValueError(f'batch_size must be >= 1, got {batch_size}')
     # every rank checks the whole dataset: one name per image
     infos = [dataset.get_data_info(i) for i in range(len(dataset))]
     names = output_names([info['img_path'] for info in infos])
@@ -78,39 +124,62 @@ def generate_cams(model,
     bar = None
     if show_progress:
         bar = ProgressBar(len(indices))
-    written = skipped = 0
-    for n, idx in enumerate(indices):
-        info, name = infos[idx], names[idx]
-        path = osp.join(out_dir, name + '.npz')
-        want_overlay = overlay_dir is not None and n < num_overlays
-        done = reuse and is_complete(path)
-        if done and not want_overlay:
+    overlay_ids = set(indices[:num_overlays]) if overlay_dir else set()
+    todo = []
+    skipped = 0
+    for idx in indices:
+        path = osp.join(out_dir, names[idx] + '.npz')
+        if reuse and is_complete(path) and idx not in overlay_ids:
             skipped += 1
             if bar:
                 bar.update()
-            continue
-        item = dataset[idx]
-        with torch.no_grad():
-            sample = model.test_step(pseudo_collate([item]))[0]
-        cams = sample.seg_logits.data[1:].float().cpu().numpy()
-        keys = kept_classes(sample, restrict, score_thr)
-        if not done:
-            save_cam_file(path, cams[keys], keys,
-                          sample.pred_img_scores.cpu().numpy())
-            written += 1
         else:
-            skipped += 1
-        if want_overlay:
+            todo.append(idx)
+    if multiprocessing.current_process().daemon:
+        num_workers = 0
+    loader = torch.utils.data.DataLoader(
+        _Indexed(dataset, todo), batch_size=1, shuffle=False,
+        num_workers=num_workers if len(todo) > 1 else 0, collate_fn=_first)
+
+    def write(idx, item, sample, cams, keys, save):
+        name = names[idx]
+        if save:
+            save_cam_file(osp.join(out_dir, name + '.npz'), cams[keys], keys,
+                          sample.pred_img_scores.cpu().numpy())
+        if idx in overlay_ids:
             rgb = item['inputs'].numpy()[::-1].transpose(1, 2, 0)
-            seg = info.get('seg_map_path')
+            seg = infos[idx].get('seg_map_path')
             gt = read_label_png(seg) if seg and osp.isfile(seg) else None
             panel = cam_overlay_panel(
                 np.ascontiguousarray(rgb), cams, meta['classes'],
-                meta['palette'], pred=sample.pred_sem_seg.data[0].cpu().numpy(),
-                gt=gt, classes=keys)
+                meta['palette'],
+                pred=sample.pred_sem_seg.data[0].cpu().numpy(), gt=gt,
+                classes=keys)
             save_png(osp.join(overlay_dir, name + '.png'), panel)
-        if bar:
-            bar.update()
+
+    written = 0
+    pending = []
+    with ThreadPoolExecutor(max_workers=1) as writer:
+        for batch in _size_batches(loader, batch_size):
+            with torch.no_grad():
+                samples = model.test_step(pseudo_collate(
+                    [item for _, item in batch]))
+            for (idx, item), sample in zip(batch, samples):
+                cams = sample.seg_logits.data[1:].float().cpu().numpy()
+                keys = kept_classes(sample, restrict, score_thr)
+                save = not (reuse and is_complete(
+                    osp.join(out_dir, names[idx] + '.npz')))
+                written += save
+                skipped += not save
+                pending.append(writer.submit(write, idx, item, sample, cams,
+                                             keys, save))
+                if bar:
+                    bar.update()
+            # surface a failed write early; keep the queue short
+            while pending and (pending[0].done() or len(pending) > 8):
+                pending.pop(0).result()
+        for f in pending:
+            f.result()
     complete = mark_run_complete(
         out_dir, settings, [osp.join(out_dir, n + '.npz') for n in names])
     return dict(written=written, skipped=skipped, complete=complete)

@@ -64,6 +64,39 @@ def _cam_run(state):
     return len(imgs)
 
 
+# ------------------------------------------------ generate_cams (issue 20)
+def _gen_setup(variant, work):
+    import torch
+    from mmengine.config import Config
+    from mmseg.registry import DATASETS
+
+    from mmwsss.datasets.synthetic import preset, write_synthetic_dataset
+    data = osp.join(work, 'data')
+    write_synthetic_dataset(data, preset('default', num_train=8,
+                                         num_val=160), show_progress=False)
+    model = _build_model(CAM_CONFIG, dict(scales=(1.0, ), flip=False,
+                                          restrict='gt')).eval()
+    torch.manual_seed(0)
+    cfg = Config.fromfile(CAM_CONFIG).test_dataloader.dataset
+    cfg.data_root = data
+    cfg.pipeline = [dict(type='LoadImageFromFile'),
+                    dict(type='PackWSSSInputs')]
+    workers = int(variant.split('workers ')[1][0])
+    batch = int(variant.split('batch ')[1].split()[0])
+    return model, DATASETS.build(cfg), osp.join(work, 'cams'), workers, batch
+
+
+def _gen_run(state):
+    import shutil
+
+    from mmwsss.apis import generate_cams
+    model, ds, out, workers, batch = state
+    shutil.rmtree(out, ignore_errors=True)
+    generate_cams(model, ds, out, num_workers=workers, batch_size=batch,
+                  show_progress=False)
+    return len(ds)
+
+
 # ---------------------------------------------------------------- CRF labels
 def _crf_setup(variant, work, n=None):
     import cv2
@@ -395,6 +428,14 @@ BENCHMARKS = {
         variants=['single-scale', 'scales 0.5-2.0 + flip',
                   'multi-crop 0.75-2.0, crop 96, stride 64 + flip'],
         setup=_cam_setup, run=_cam_run),
+    'gen_cams': dict(
+        title='generate_cams on 160 synthetic images (128 px, the CPU CAM '
+        'classifier, single scale): load / forward / save in turn vs '
+        'DataLoader workers prefetching, same-size batches, a writer thread',
+        unit='images/s',
+        variants=['workers 0, batch 1 (load, then forward)',
+                  'workers 2, batch 1', 'workers 2, batch 8'],
+        setup=_gen_setup, run=_gen_run),
     'crf_pseudo_labels_128': _labels_bench(
         'CRF pseudo-labels (psa preset), 128 px, 3 classes', '128px',
         _crf_run),
