@@ -7,7 +7,7 @@ classifier. Pure functions; the registered modules wrap them.
 from __future__ import annotations
 
 import math
-from typing import Optional
+from typing import Optional, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -149,34 +149,120 @@ def feature_similarity_loss_dense(r: Tensor, image: Tensor,
     return (-total / (h * w)).mean()
 
 
+#: Window radius of the windowed FSL in units of sigma: the Gaussian
+#: weight at the window's edge is exp(-4.5^2 / 2) = 4e-5 of the centre's
+#: (relative loss error on realistic inputs: tests/test_functional/
+#: test_hfpl_ops.py; 3.72 sigma, an edge weight of 1e-3, gave 1.2-1.9e-3).
+FSL_RADIUS_SIGMAS = 4.5
+
+
+def fsl_gate(xa: Tensor, xb: Tensor, mu: float) -> Tensor:
+    """``tanh(mu + logit(delta))`` with ``delta = |x_a - x_b|_1 / 3`` of two
+    aligned ``(N, 3, ...)`` RGB maps in ``[0, 1]`` (eq. 12), ``delta``
+    clamped to ``[1e-6, 1 - 1e-6]``: ``(N, ...)``."""
+    delta = (xa - xb).abs_().sum(1).div_(3)
+    return torch.logit(delta, eps=1e-6).add_(mu).tanh_()
+
+
+def _window_offsets(h: int, w: int, radius: int):
+    """The offsets ``(dy, dx)`` of the half window: each unordered pair of
+    pixels within ``radius`` (Chebyshev) once, ``(0, 0)`` excluded."""
+    for dy in range(0, min(radius, h - 1) + 1):
+        for dx in range(-min(radius, w - 1), min(radius, w - 1) + 1):
+            if dy == 0 and dx <= 0:
+                continue
+            yield dy, dx
+
+
+def fsl_laplacian(r: Tensor, image: Tensor, sigma: float, mu: float,
+                  radius: int) -> Tuple[Tensor, Tensor]:
+    """The pair graph of the windowed FSL applied to ``r``.
+
+    With ``G_ij = w_ij tanh(mu + logit(delta_ij))`` over the window's pairs
+    (each counted in both directions), returns the degree ``A_i = sum_j
+    G_ij`` (``(N, h, w)``) and ``S_i = sum_j G_ij r_j`` (``(N, C, h, w)``).
+    Then ``sum_ij G_ij 1/2 |r_i - r_j|^2 = sum_i (A_i |r_i|^2 - r_i . S_i)``
+    and its gradient w.r.t. ``r`` is ``2 (A r - S)``: the graph Laplacian
+    (:func:`feature_similarity_loss` uses both). The colour gate depends
+    on the image only; per offset the CAM-dependent work is two
+    multiply-adds. No autograd graph is built.
+    """
+    n, c, h, w = r.shape
+    with torch.no_grad():
+        # a channel of ones rides along: its accumulator is the degree A
+        r1 = torch.cat([r, r.new_ones(n, 1, h, w)], 1)
+        acc = torch.zeros_like(r1)
+        for dy, dx in _window_offsets(h, w, radius):
+            wgt = fsl_pair_weight(float(dy * dy + dx * dx), sigma)
+            xs, xe = max(0, -dx), min(w, w - dx)
+            a = (slice(None), slice(None), slice(0, h - dy), slice(xs, xe))
+            b = (slice(None), slice(None), slice(dy, h),
+                 slice(xs + dx, xe + dx))
+            g = fsl_gate(image[a], image[b], mu).mul_(wgt).unsqueeze(1)
+            acc[a].addcmul_(g, r1[b])
+            acc[b].addcmul_(g, r1[a])
+    return acc[:, c], acc[:, :c]
+
+
+class _WindowedFSL(torch.autograd.Function):
+    """``-1/(N h w) sum_n sum_ij G_ij 1/2 |r_i - r_j|^2`` with the gradient
+    in closed form, ``-2 (A r - S) / (N h w)`` (:func:`fsl_laplacian`): no
+    per-offset graphs are kept."""
+
+    @staticmethod
+    def forward(ctx, r: Tensor, image: Tensor, sigma: float, mu: float,
+                radius: int) -> Tensor:
+        n, c, h, w = r.shape
+        deg, acc = fsl_laplacian(r.detach(), image.detach(), sigma, mu,
+                                 radius)
+        total = (deg.unsqueeze(1) * r * r).sum() - (r * acc).sum()
+        ctx.save_for_backward(r, deg, acc)
+        ctx.scale = -1.0 / (n * h * w)
+        return total * ctx.scale
+
+    @staticmethod
+    def backward(ctx, grad: Tensor):
+        r, deg, acc = ctx.saved_tensors
+        g = (deg.unsqueeze(1) * r - acc) * (2 * grad * ctx.scale)
+        return g, None, None, None, None
+
+
 def feature_similarity_loss(r: Tensor, image: Tensor, sigma: float = 5.0,
                             mu: float = 2.5,
                             radius: Optional[int] = None) -> Tensor:
     """FSL with only the pairs inside a ``(2R+1)^2`` window (same value as
     :func:`feature_similarity_loss_dense` up to the Gaussian's truncated
-    tail). Memory stays at a few ``(N, C, h, w)`` maps: the offsets are
-    visited one by one, each unordered pair once and counted twice.
+    tail), as a quadratic form: ``-1/(hw) sum_i (A_i |r_i|^2 - r_i . S_i)``
+    (:func:`fsl_laplacian`), batch mean. The gradient w.r.t. ``r`` is
+    written in closed form (a custom autograd function): memory stays at a
+    few ``(N, C, h, w)`` maps; no gradient reaches ``image``.
 
     Args:
         r: ``(N, C, h, w)`` gating input (:func:`gating_input`).
         image: ``(N, 3, h, w)`` RGB in ``[0, 1]`` at CAM resolution.
-        radius: ``R``; default ``ceil(3.72 sigma)``, where the Gaussian
-            weight has fallen to ``exp(-6.9) = 1e-3``.
+        radius: ``R``; default ``ceil(4.5 sigma)``
+            (:data:`FSL_RADIUS_SIGMAS`).
     """
+    if radius is None:
+        radius = math.ceil(FSL_RADIUS_SIGMAS * sigma)
+    return _WindowedFSL.apply(r, image, float(sigma), float(mu), int(radius))
+
+
+def feature_similarity_loss_autograd(r: Tensor, image: Tensor,
+                                     sigma: float = 5.0, mu: float = 2.5,
+                                     radius: Optional[int] = None) -> Tensor:
+    """The former windowed FSL, differentiated by autograd through every
+    offset (the reference :func:`feature_similarity_loss` is tested and
+    benchmarked against)."""
     n, c, h, w = r.shape
     if radius is None:
-        radius = math.ceil(3.72 * sigma)
+        radius = math.ceil(FSL_RADIUS_SIGMAS * sigma)
     total = r.new_zeros(n)
-    for dy in range(0, min(radius, h - 1) + 1):
-        for dx in range(-min(radius, w - 1), min(radius, w - 1) + 1):
-            if dy == 0 and dx <= 0:
-                continue   # each unordered pair once; (0, 0) adds nothing
-            wgt = fsl_pair_weight(float(dy * dy + dx * dx), sigma)
-            ys, ye = 0, h - dy
-            xs, xe = max(0, -dx), min(w, w - dx)
-            a = (slice(None), slice(None), slice(ys, ye), slice(xs, xe))
-            b = (slice(None), slice(None), slice(ys + dy, ye + dy),
-                 slice(xs + dx, xe + dx))
-            total = total + 2 * _pair_term(r[a], r[b], image[a], image[b],
-                                           mu, wgt)
+    for dy, dx in _window_offsets(h, w, radius):
+        wgt = fsl_pair_weight(float(dy * dy + dx * dx), sigma)
+        xs, xe = max(0, -dx), min(w, w - dx)
+        a = (slice(None), slice(None), slice(0, h - dy), slice(xs, xe))
+        b = (slice(None), slice(None), slice(dy, h), slice(xs + dx, xe + dx))
+        total = total + 2 * _pair_term(r[a], r[b], image[a], image[b], mu,
+                                       wgt)
     return (-total / (h * w)).mean()
