@@ -13,6 +13,7 @@ from typing import Dict, Optional, Tuple
 
 import torch
 
+from mmwsss.datasets.synthetic_proxy import write_proxy_dataset
 from mmwsss.utils.io import atomic_write
 
 #: Where pre-trained backbones are kept (the synthetic configs' init_cfg
@@ -120,8 +121,6 @@ def pretrain_backbone(cfg, config_path: str, cache_dir: str = DEFAULT_CACHE,
     """
     from mmengine.registry import DefaultScope
     from mmengine.runner import Runner
-
-    from mmwsss.datasets.synthetic_proxy import write_proxy_dataset
     data_root = cfg.train_dataloader.dataset.data_root
     if not osp.isfile(osp.join(data_root, 'meta.json')):
         write_proxy_dataset(data_root)
