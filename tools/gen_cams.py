@@ -40,6 +40,11 @@ def parse_args():
     parser.add_argument('--restrict', choices=['gt', 'pred', 'none'])
     parser.add_argument('--score-thr', type=float)
     parser.add_argument('--num-overlays', type=int, default=8)
+    parser.add_argument('--num-workers', type=int,
+                        help='DataLoader workers prefetching images (default '
+                        '2 on an accelerator, 0 on the CPU)')
+    parser.add_argument('--batch-size', type=int, default=1,
+                        help='consecutive same-size images per forward')
     parser.add_argument('--shard', default='0/1', help='K/N')
     parser.add_argument('--recompute', action='store_true',
                         help='rewrite CAM files in --out written by another '
@@ -79,7 +84,8 @@ def main():
         model, dataset, args.out, shard=(k, n),
         overlay_dir=osp.join(args.out, 'overlays'),
         num_overlays=args.num_overlays if k == 0 else 0,
-        on_change='recompute' if args.recompute else 'error')
+        on_change='recompute' if args.recompute else 'error',
+        num_workers=args.num_workers, batch_size=args.batch_size)
     print(f'\nshard {k}/{n}: wrote {res["written"]}, skipped '
           f'{res["skipped"]} finished CAM files in {args.out}')
 
