@@ -141,12 +141,16 @@ class MILeHook(Hook):
                 'mix it, so its targets would not describe the mixed images. '
                 'Remove model.data_preprocessor.batch_augments')
 
-    def _take_teacher(self, runner) -> None:
+    def _frozen_copy(self, runner) -> torch.nn.Module:
+        """The model, copied, in eval mode, without gradients."""
         teacher = copy.deepcopy(self._model(runner))
         teacher.eval()
         for p in teacher.parameters():
             p.requires_grad_(False)
-        self.teacher = teacher
+        return teacher
+
+    def _take_teacher(self, runner) -> None:
+        self.teacher = self._frozen_copy(runner)
         self.teacher_iter = runner.iter
 
     def before_train_iter(self, runner, batch_idx: int,
@@ -199,10 +203,7 @@ class MILeHook(Hook):
                 f', k2={self.k2}, so it is not used', logger='current',
                 level=logging.WARNING)
             return
-        teacher = copy.deepcopy(self._model(runner))
+        teacher = self._frozen_copy(runner)
         teacher.load_state_dict(state['teacher'])
-        teacher.eval()
-        for p in teacher.parameters():
-            p.requires_grad_(False)
         self.teacher = teacher
         self.teacher_iter = state['teacher_iter']
