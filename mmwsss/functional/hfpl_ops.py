@@ -187,6 +187,17 @@ def fsl_laplacian(r: Tensor, image: Tensor, sigma: float, mu: float,
     on the image only; per offset the CAM-dependent work is two
     multiply-adds. No autograd graph is built.
     """
+    h, w = r.shape[-2:]
+    if radius >= max(h, w) - 1:
+        # the window holds every pair: one matrix product beats ~(2R+1)^2/2
+        # small per-offset ops (16x16 grids of the single-stage network)
+        return _fsl_laplacian_all_pairs(r, image, sigma, mu)
+    return _fsl_laplacian_offsets(r, image, sigma, mu, radius)
+
+
+def _fsl_laplacian_offsets(r: Tensor, image: Tensor, sigma: float, mu: float,
+                           radius: int) -> Tuple[Tensor, Tensor]:
+    """:func:`fsl_laplacian` offset by offset over the half window."""
     n, c, h, w = r.shape
     with torch.no_grad():
         # a channel of ones rides along: its accumulator is the degree A
@@ -202,6 +213,42 @@ def fsl_laplacian(r: Tensor, image: Tensor, sigma: float, mu: float,
             acc[a].addcmul_(g, r1[b])
             acc[b].addcmul_(g, r1[a])
     return acc[:, c], acc[:, :c]
+
+
+#: Elements of the ``(n, hw, hw)`` pair matrix built at once by the
+#: all-pairs path (64 MB in float32); larger batches are split.
+FSL_PAIR_CHUNK = 1 << 24
+
+
+def _fsl_laplacian_all_pairs(r: Tensor, image: Tensor, sigma: float,
+                             mu: float) -> Tuple[Tensor, Tensor]:
+    """:func:`fsl_laplacian` when the window covers the whole grid: the
+    pair matrix ``G`` (``(n, hw, hw)``, zero diagonal) is built densely,
+    ``A = G 1`` and ``S = r G`` (``G`` is symmetric), batch split so a
+    chunk holds at most :data:`FSL_PAIR_CHUNK` pairs. Same pairs, weights
+    and gate as the windowed loop."""
+    n, c, h, w = r.shape
+    hw = h * w
+    with torch.no_grad():
+        ys, xs = torch.meshgrid(torch.arange(h, device=r.device),
+                                torch.arange(w, device=r.device),
+                                indexing='ij')
+        pos = torch.stack([ys.flatten(), xs.flatten()], 1).to(r.dtype)
+        d2 = (pos[:, None, :] - pos[None, :, :]).pow_(2).sum(-1)
+        wgt = fsl_pair_weight(d2, sigma).fill_diagonal_(0)
+        rf, xf = r.reshape(n, c, hw), image.reshape(n, 3, hw)
+        deg, acc = r.new_empty(n, hw), r.new_empty(n, c, hw)
+        step = max(1, FSL_PAIR_CHUNK // (hw * hw))
+        for s in range(0, n, step):
+            x = xf[s:s + step]
+            delta = (x[:, 0, :, None] - x[:, 0, None, :]).abs_()
+            for k in (1, 2):
+                delta.add_((x[:, k, :, None] - x[:, k, None, :]).abs_())
+            g = torch.logit(delta.div_(3), eps=1e-6).add_(mu).tanh_()
+            g.mul_(wgt)
+            deg[s:s + step] = g.sum(-1)
+            torch.bmm(rf[s:s + step], g, out=acc[s:s + step])
+    return deg.view(n, h, w), acc.view(n, c, h, w)
 
 
 class _WindowedFSL(torch.autograd.Function):

@@ -164,3 +164,29 @@ def test_fsl_closed_form_gradient_equals_autograd_and_dense():
     feature_similarity_loss(r, img, sigma=3.0).backward()
     assert img.grad is None
     assert g_new.abs().max() > 0
+
+
+def test_fsl_all_pairs_path_equals_the_offset_loop(monkeypatch):
+    """When the window covers the grid, ``fsl_laplacian`` builds the pair
+    matrix at once; degree and ``S`` equal the offset-by-offset loop's,
+    also when the batch is split into chunks."""
+    from mmwsss.functional import hfpl_ops
+    g = torch.Generator().manual_seed(1)
+    r = torch.rand(5, 3, 9, 12, generator=g)
+    img = torch.rand(5, 3, 9, 12, generator=g)
+    img[1, :, :3] = 0.25                   # equal colours: delta clamped
+    want_deg, want_s = hfpl_ops._fsl_laplacian_offsets(r, img, 2.0, 2.5, 11)
+    calls = []
+    real = hfpl_ops._fsl_laplacian_all_pairs
+    monkeypatch.setattr(hfpl_ops, '_fsl_laplacian_all_pairs',
+                        lambda *a: calls.append(1) or real(*a))
+    for chunk in (1 << 24, 2 * 108 * 108):          # whole batch; 2 images
+        monkeypatch.setattr(hfpl_ops, 'FSL_PAIR_CHUNK', chunk)
+        deg, s = hfpl_ops.fsl_laplacian(r, img, 2.0, 2.5, 11)
+        assert torch.allclose(deg, want_deg, rtol=1e-5, atol=1e-7)
+        assert torch.allclose(s, want_s, rtol=1e-5, atol=1e-7)
+    assert len(calls) == 2
+    # a window smaller than the grid keeps the offset loop
+    hfpl_ops.fsl_laplacian(r, img, 2.0, 2.5, 10)
+    assert len(calls) == 2
+    assert want_deg.abs().max() > 0
