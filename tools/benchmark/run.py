@@ -6,7 +6,8 @@ Every (benchmark, variant, repeat) runs in a fresh child process: inputs are
 prepared untimed, then the measured work is timed; the child's peak resident
 memory (its own and its worker processes') is read from getrusage. Each
 benchmark compares its variants against the first (the named baseline) as a
-ratio of medians measured in the same run. The demo's stage times are added
+ratio of medians measured in the same run, the variants' repeats
+interleaved. The demo's stage times are added
 from work_dirs/demo/results.json when it exists. Run by hand or by the demo;
 never as a unit test.
 """
@@ -42,18 +43,31 @@ def child(name, variant):
                                       peak_mb=rss / 1024)))
 
 
-def measure(name, variant, repeats):
-    out = []
-    for _ in range(repeats):
-        proc = subprocess.run(
-            [sys.executable, __file__, '--child', name, variant],
-            capture_output=True, text=True, cwd=HERE)
-        line = [ln for ln in proc.stdout.splitlines()
-                if ln.startswith('RESULT ')]
-        if proc.returncode or not line:
-            raise RuntimeError(f'{name}/{variant} failed:\n'
-                               f'{proc.stderr[-3000:]}')
-        out.append(json.loads(line[0][7:]))
+DEMO_TITLE = 'Demo stage times (`make demo`, last run)'
+
+
+def measure_once(name, variant):
+    proc = subprocess.run(
+        [sys.executable, __file__, '--child', name, variant],
+        capture_output=True, text=True, cwd=HERE)
+    line = [ln for ln in proc.stdout.splitlines()
+            if ln.startswith('RESULT ')]
+    if proc.returncode or not line:
+        raise RuntimeError(f'{name}/{variant} failed:\n'
+                           f'{proc.stderr[-3000:]}')
+    return json.loads(line[0][7:])
+
+
+def measure(name, variants, repeats):
+    """``{variant: [result, ...]}``, the variants interleaved (round 1 of
+    every variant, then round 2, ...) so a slow spell of a shared machine
+    hits them alike and the same-run ratios stay fair."""
+    out = {v: [] for v in variants}
+    for r in range(repeats):
+        for variant in variants:
+            print(f'{name}: {variant} (round {r + 1}/{repeats}) ...',
+                  flush=True)
+            out[variant].append(measure_once(name, variant))
     return out
 
 
@@ -101,7 +115,7 @@ def main():
         ''
     ]
     old = {}
-    if args.merge and osp.isfile(args.out):
+    if osp.isfile(args.out):
         title = None
         for line in open(args.out).read().splitlines():
             if line.startswith('## '):
@@ -112,12 +126,13 @@ def main():
     for name in BENCHMARKS:
         bench = BENCHMARKS[name]
         if name not in names:
-            lines += old.get(bench['title'], [])
+            if args.merge:
+                lines += old.get(bench['title'], [])
             continue
         rows, base = [], None
+        results = measure(name, bench['variants'], args.repeats)
         for variant in bench['variants']:
-            print(f'{name}: {variant} ...', flush=True)
-            res = measure(name, variant, args.repeats)
+            res = results[variant]
             rate = np.array([r['items'] / r['seconds'] for r in res])
             med = float(np.median(rate))
             base = med if base is None else base
@@ -131,10 +146,12 @@ def main():
     demo = osp.join(HERE, 'work_dirs', 'demo', 'results.json')
     if osp.isfile(demo):
         res = json.load(open(demo))
-        lines += ['## Demo stage times (`make demo`, last run)', '',
+        lines += [f'## {DEMO_TITLE}', '',
                   '| stage | seconds |', '|---|---|'] + [
             f'| {k} | {v:.1f} |' for k, v in res['seconds'].items()] + [
             f'| total | {sum(res["seconds"].values()):.1f} |', '']
+    else:                       # no demo run here: keep the last table
+        lines += old.get(DEMO_TITLE, [])
     with atomic_write(args.out, 'w') as f:
         f.write('\n'.join(lines))
     print('\n'.join(lines))

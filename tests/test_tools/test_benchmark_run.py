@@ -1,0 +1,65 @@
+"""tools/benchmark/run.py: how the table is measured and written (the
+figures themselves are never checked in unit tests)."""
+import importlib
+import os.path as osp
+import sys
+
+import pytest
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+
+@pytest.fixture
+def run_mod(monkeypatch):
+    monkeypatch.syspath_prepend(osp.join(ROOT, 'tools', 'benchmark'))
+    sys.modules.pop('run', None)
+    mod = importlib.import_module('run')
+    yield mod
+    sys.modules.pop('run', None)
+
+
+FAKE = {
+    'a': dict(title='Bench A', unit='items/s', variants=['base', 'fast']),
+    'b': dict(title='Bench B', unit='items/s', variants=['only']),
+}
+
+
+def _fake_measure_once(calls):
+    def once(name, variant):
+        calls.append((name, variant))
+        return dict(items=10, seconds=1.0 if variant != 'fast' else 0.5,
+                    peak_mb=100.0)
+    return once
+
+
+def test_variants_are_interleaved_across_repeats(run_mod, monkeypatch):
+    calls = []
+    monkeypatch.setattr(run_mod, 'measure_once', _fake_measure_once(calls))
+    out = run_mod.measure('a', ['base', 'fast'], 3)
+    assert calls == [('a', 'base'), ('a', 'fast')] * 3
+    assert [r['seconds'] for r in out['fast']] == [0.5] * 3
+
+
+def test_merge_keeps_other_sections_and_the_demo_table(run_mod, monkeypatch,
+                                                       tmp_path):
+    out = tmp_path / 'benchmarks.md'
+    out.write_text('# Benchmarks\n\n## Bench B\n\nold b row\n\n'
+                   f'## {run_mod.DEMO_TITLE}\n\n| stage | seconds |\n'
+                   '| total | 9.0 |\n')
+    monkeypatch.setattr(run_mod, 'BENCHMARKS', FAKE)
+    monkeypatch.setattr(run_mod, 'versions', lambda: 'v')
+    monkeypatch.setattr(run_mod, 'HERE', str(tmp_path))  # no demo results
+    monkeypatch.setattr(run_mod, 'measure_once', _fake_measure_once([]))
+    monkeypatch.setattr(sys, 'argv', ['run.py', '--only', 'a', '--merge',
+                                      '--out', str(out), '--repeats', '1'])
+    run_mod.main()
+    text = out.read_text()
+    assert '| fast | 20.00 (20.00-20.00) | 2.00x | 100 |' in text
+    assert 'old b row' in text
+    assert '| total | 9.0 |' in text
+    # without --merge only the benchmarks run now are written
+    monkeypatch.setattr(sys, 'argv', ['run.py', '--only', 'a', '--out',
+                                      str(out), '--repeats', '1'])
+    run_mod.main()
+    text = out.read_text()
+    assert 'old b row' not in text and '## Bench A' in text
