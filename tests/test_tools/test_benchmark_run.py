@@ -34,6 +34,7 @@ def _fake_measure_once(calls):
 
 def test_variants_are_interleaved_across_repeats(run_mod, monkeypatch):
     calls = []
+    monkeypatch.setattr(run_mod, 'BENCHMARKS', FAKE)
     monkeypatch.setattr(run_mod, 'measure_once', _fake_measure_once(calls))
     out = run_mod.measure('a', ['base', 'fast'], 3)
     assert calls == [('a', 'base'), ('a', 'fast')] * 3
@@ -63,3 +64,25 @@ def test_merge_keeps_other_sections_and_the_demo_table(run_mod, monkeypatch,
     run_mod.main()
     text = out.read_text()
     assert 'old b row' not in text and '## Bench A' in text
+
+
+def test_paired_child_alternates_variants_in_one_process(run_mod, monkeypatch,
+                                                         capsys):
+    """A ``paired`` benchmark sets every variant up in one process, calls
+    them in turn and reports each one's median call."""
+    order, clock = [], [0.0]
+
+    def run(state):              # x takes 1 s per call, y 2 s
+        order.append(state)
+        clock[0] += {'x': 1.0, 'y': 2.0}[state]
+        return 4
+
+    bench = dict(title='P', unit='items/s', variants=['x', 'y'], paired=3,
+                 setup=lambda v, work: v, run=run)
+    monkeypatch.setattr(run_mod, 'BENCHMARKS', {'p': bench})
+    monkeypatch.setattr(run_mod.time, 'perf_counter', lambda: clock[0])
+    run_mod.child('p', '*')
+    res = run_mod.json.loads(capsys.readouterr().out.split('RESULT ')[1])
+    assert order == ['x', 'y'] * 3
+    assert res['x'] == dict(items=4, seconds=1.0, peak_mb=None)
+    assert res['y'] == dict(items=4, seconds=2.0, peak_mb=None)

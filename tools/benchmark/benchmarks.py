@@ -346,6 +346,7 @@ def _step_setup(variant, work):
     opt = torch.optim.AdamW(model.parameters(), 1e-3)
     if hasattr(model, 'seg_loss_enabled'):
         model.seg_loss_enabled = 'classification' not in variant
+    _train_steps(model, data, opt, 1)     # untimed warm-up (allocator)
     return model, data, opt
 
 
@@ -369,17 +370,28 @@ def _affinity_step_setup():
     data = model.data_preprocessor(dict(
         inputs=list(torch.rand(16, 3, 128, 128) * 255),
         data_samples=samples), True)
-    return model, data, torch.optim.AdamW(model.parameters(), 1e-3)
+    opt = torch.optim.AdamW(model.parameters(), 1e-3)
+    _train_steps(model, data, opt, 1)     # untimed warm-up (allocator)
+    return model, data, opt
 
 
-def _step_run(state):
-    model, data, opt = state
-    steps = 5
+def _train_steps(model, data, opt, steps: int) -> None:
     for _ in range(steps):
         losses = model.loss(data['inputs'], data['data_samples'])
         opt.zero_grad()
         sum(losses.values()).backward()
         opt.step()
+
+
+def _one_step(state):
+    _train_steps(*state, 1)
+    return 16
+
+
+def _step_run(state):
+    model, data, opt = state
+    steps = 10
+    _train_steps(model, data, opt, steps)
     return steps * 16
 
 
@@ -482,7 +494,10 @@ BENCHMARKS = {
         setup=_pamr_setup, run=_pamr_run),
     'train_step': dict(
         title='Training step, batch 16 at 128 px, half-width ResNet-18 '
-        '(CPU)',
+        '(CPU), each run in a fresh process (10 steps after a warm-up one; '
+        'from process to process a variant varies by up to ~15 %, so the '
+        'overheads of a few per cent are measured in the paired sections '
+        'below)',
         unit='images/s',
         variants=['CAM classifier', 'CAM classifier + ISL + FSL (HFPL)',
                   'CAM classifier + Puzzle-CAM (2 x 2 tiles)',
@@ -492,6 +507,22 @@ BENCHMARKS = {
                   'single-stage, full (PAMR + pseudo-GT + seg loss)',
                   'single-stage, full + ISL + FSL (HFPL)'],
         setup=_step_setup, run=_step_run),
+    'hfpl_overhead_cam': dict(
+        title='Overhead of ISL + FSL (HFPL) on the CAM classifier training '
+        'step, both models in one process, steps alternated (median of 20 '
+        'steps each), batch 16 at 128 px, half-width ResNet-18 (CPU)',
+        unit='images/s',
+        variants=['CAM classifier', 'CAM classifier + ISL + FSL (HFPL)'],
+        paired=20, setup=_step_setup, run=_one_step),
+    'hfpl_overhead_single_stage': dict(
+        title='Overhead of ISL + FSL (HFPL) on the single-stage training '
+        'step (PAMR + pseudo-GT + seg loss), both models in one process, '
+        'steps alternated (median of 20 steps each), batch 16 at 128 px, '
+        'half-width ResNet-18 (CPU)',
+        unit='images/s',
+        variants=['single-stage, full', 'single-stage, full + ISL + FSL '
+                  '(HFPL)'],
+        paired=20, setup=_step_setup, run=_one_step),
     'rcm_mam_step': dict(
         title='RCM + MAM training step (MainNet F and EMA SupportNet G, '
         'both at scales 0.5 / 1 / 2; G under no_grad) beside the CAM '

@@ -7,7 +7,8 @@ prepared untimed, then the measured work is timed; the child's peak resident
 memory (its own and its worker processes') is read from getrusage. Each
 benchmark compares its variants against the first (the named baseline) as a
 ratio of medians measured in the same run, the variants' repeats
-interleaved. The demo's stage times are added
+interleaved; a ``paired`` benchmark runs all its variants in one process,
+one call of each in turn, and takes the median call. The demo's stage times are added
 from work_dirs/demo/results.json when it exists. Run by hand or by the demo;
 never as a unit test.
 """
@@ -32,6 +33,8 @@ HERE = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 def child(name, variant):
     bench = BENCHMARKS[name]
+    if bench.get('paired'):
+        return paired_child(name)
     with tempfile.TemporaryDirectory() as work:
         state = bench['setup'](variant, work)
         t = time.perf_counter()
@@ -41,6 +44,29 @@ def child(name, variant):
               resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     print('RESULT ' + json.dumps(dict(items=items, seconds=seconds,
                                       peak_mb=rss / 1024)))
+
+
+def paired_child(name):
+    """All variants in one process, one ``run`` call of each in turn for
+    ``paired`` rounds: a variant's rate is the median of its calls, so the
+    ratios see the same machine state (for overheads of a few per cent,
+    which process-to-process noise hides). Peak memory is the process's,
+    shared by the variants, so it is not reported."""
+    import numpy as np
+    bench = BENCHMARKS[name]
+    out = {}
+    with tempfile.TemporaryDirectory() as work:
+        states = [bench['setup'](v, work) for v in bench['variants']]
+        times = [[] for _ in states]
+        items = [0] * len(states)
+        for _ in range(bench['paired']):
+            for i, state in enumerate(states):
+                t = time.perf_counter()
+                items[i] = bench['run'](state)
+                times[i].append(time.perf_counter() - t)
+    for v, n, ts in zip(bench['variants'], items, times):
+        out[v] = dict(items=n, seconds=float(np.median(ts)), peak_mb=None)
+    print('RESULT ' + json.dumps(out))
 
 
 DEMO_TITLE = 'Demo stage times (`make demo`, last run)'
@@ -63,6 +89,14 @@ def measure(name, variants, repeats):
     every variant, then round 2, ...) so a slow spell of a shared machine
     hits them alike and the same-run ratios stay fair."""
     out = {v: [] for v in variants}
+    if BENCHMARKS[name].get('paired'):
+        for r in range(repeats):
+            print(f'{name}: all variants in one process (run {r + 1}/'
+                  f'{repeats}) ...', flush=True)
+            res = measure_once(name, '*')
+            for v in variants:
+                out[v].append(res[v])
+        return out
     for r in range(repeats):
         for variant in variants:
             print(f'{name}: {variant} (round {r + 1}/{repeats}) ...',
@@ -136,10 +170,11 @@ def main():
             rate = np.array([r['items'] / r['seconds'] for r in res])
             med = float(np.median(rate))
             base = med if base is None else base
+            peak = ('-' if bench.get('paired') else
+                    f'{max(r["peak_mb"] for r in res):.0f}')
             rows.append(
                 f'| {variant} | {med:.2f} ({rate.min():.2f}-'
-                f'{rate.max():.2f}) | {med / base:.2f}x | '
-                f'{max(r["peak_mb"] for r in res):.0f} |')
+                f'{rate.max():.2f}) | {med / base:.2f}x | {peak} |')
         lines += [f'## {bench["title"]}', '',
                   f'| variant | {bench["unit"]} | vs baseline | peak MB |',
                   '|---|---|---|---|'] + rows + ['']
