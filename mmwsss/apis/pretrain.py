@@ -14,19 +14,12 @@ from typing import Dict, Optional, Tuple
 import torch
 
 from mmwsss.datasets.synthetic_proxy import write_proxy_dataset
+from mmwsss.utils.fingerprint import file_digest
 from mmwsss.utils.io import atomic_write
 
 #: Where pre-trained backbones are kept (the synthetic configs' init_cfg
 #: points here).
 DEFAULT_CACHE = osp.join('~', '.cache', 'mmwsss', 'pretrained')
-
-
-def sha256_file(path: str, chunk: int = 1 << 20) -> str:
-    h = hashlib.sha256()
-    with open(path, 'rb') as f:
-        for block in iter(lambda: f.read(chunk), b''):
-            h.update(block)
-    return h.hexdigest()
 
 
 def git_commit(repo: str) -> Dict[str, object]:
@@ -65,7 +58,7 @@ def save_pretrained(path: str, state: Dict[str, torch.Tensor],
     with atomic_write(path, 'wb') as f:
         torch.save(dict(state_dict=state, meta=provenance), f)
     record = dict(provenance, file=osp.basename(path),
-                  sha256=sha256_file(path), bytes=os.path.getsize(path))
+                  sha256=file_digest(path, algorithm='sha256'), bytes=os.path.getsize(path))
     with atomic_write(path[:-4] + '.json', 'w') as f:
         json.dump(record, f, indent=1, sort_keys=True)
     return record
@@ -77,7 +70,7 @@ def verify_pretrained(path: str) -> dict:
     otherwise)."""
     with open(path[:-4] + '.json') as f:
         record = json.load(f)
-    digest = sha256_file(path)
+    digest = file_digest(path, algorithm='sha256')
     if digest != record['sha256']:
         raise ValueError(f'{path}: SHA-256 {digest} differs from the '
                          f'recorded {record["sha256"]}')

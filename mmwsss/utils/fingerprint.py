@@ -66,10 +66,13 @@ def folder_fingerprint(folder: str, files: Sequence[str]) -> str:
     return 'files:' + h.hexdigest()
 
 
-def file_digest(path: str, chunk: int = 1 << 20) -> str:
-    """SHA-1 of a file's content (a checkpoint or config a refiner loads:
-    retrained weights keep the file's size, so size is not enough)."""
-    h = hashlib.sha1()
+def file_digest(path: str, chunk: int = 1 << 20,
+                algorithm: str = 'sha1') -> str:
+    """Hex digest of a file's content (a checkpoint or config a refiner
+    loads: retrained weights keep the file's size, so size is not enough),
+    SHA-1 by default; ``algorithm`` is any :func:`hashlib.new` name (the
+    pretrained-backbone records use ``'sha256'``)."""
+    h = hashlib.new(algorithm)
     try:
         with open(path, 'rb') as f:
             for block in iter(lambda: f.read(chunk), b''):

@@ -16,3 +16,12 @@ def test_referenced_files_are_identified_by_content(tmp_path):
     assert referenced_file_digests(cfgs)[str(a)] != before[str(a)]
     assert file_digest(str(b)) == before[str(b)]
     assert referenced_file_digests([dict(type='CVS')]) == {}
+
+
+def test_file_digest_algorithms(tmp_path):
+    import hashlib
+    p = tmp_path / 'w.bin'
+    p.write_bytes(b'abc' * 1000)
+    assert file_digest(str(p)) == hashlib.sha1(b'abc' * 1000).hexdigest()
+    assert file_digest(str(p), chunk=7, algorithm='sha256') == \
+        hashlib.sha256(b'abc' * 1000).hexdigest()

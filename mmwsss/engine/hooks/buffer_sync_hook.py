@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 from mmseg.registry import HOOKS
 
 from mmwsss.utils.dist import sync_buffers
+from mmwsss.utils.model import unwrap_model
 
 
 @HOOKS.register_module()
@@ -29,6 +29,4 @@ class BufferSyncHook(Hook):
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None,
                          outputs=None) -> None:
-        model = runner.model.module if is_model_wrapper(
-            runner.model) else runner.model
-        sync_buffers(model)
+        sync_buffers(unwrap_model(runner.model))

@@ -7,11 +7,11 @@ from typing import List, Optional, Sequence
 
 from mmengine.dist import barrier, get_dist_info
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 from mmseg.registry import HOOKS
 
 from mmwsss.apis.predict_masks import predict_pseudo_masks, relabel_items
 from mmwsss.utils.io import read_run_record
+from mmwsss.utils.model import unwrap_model
 from mmwsss.utils.runtime_info import PSEUDO_MASK_ROUND, publish_runtime_info
 from ..mmengine_internals import reserialize, restart_train_loader
 
@@ -130,8 +130,7 @@ class CyclicPseudoMaskHook(Hook):
         dataset = loop.dataloader.dataset
         out = self.round_dir(runner, k)
         leaves = leaf_datasets(dataset)
-        model = runner.model.module if is_model_wrapper(
-            runner.model) else runner.model
+        model = unwrap_model(runner.model)
         rank, world = get_dist_info()
         start = time.time()
         per_leaf = [relabel_items(ds, out) for ds in leaves]

@@ -9,11 +9,11 @@ import torch
 import torch.nn.functional as F
 from mmengine.hooks import Hook
 from mmengine.logging import print_log
-from mmengine.model import is_model_wrapper
 from mmseg.registry import HOOKS
 from torch import Tensor
 
 from mmwsss.functional.mile_ops import IMITATION, mile_phase, mile_targets
+from mmwsss.utils.model import unwrap_model
 
 CKPT_KEY = 'mile'
 
@@ -129,8 +129,7 @@ class MILeHook(Hook):
 
     @staticmethod
     def _model(runner):
-        model = runner.model
-        return model.module if is_model_wrapper(model) else model
+        return unwrap_model(runner.model)
 
     def before_train(self, runner) -> None:
         pre = getattr(self._model(runner), 'data_preprocessor', None)

@@ -4,14 +4,14 @@ from __future__ import annotations
 from typing import Optional
 
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 from mmseg.registry import HOOKS
+
+from mmwsss.utils.model import unwrap_model
 
 
 def model_num_classes(model) -> Optional[int]:
     """Classes (background included) of a segmentor's head, if it has one."""
-    if is_model_wrapper(model):
-        model = model.module
+    model = unwrap_model(model)
     for name in ('cam_head', 'decode_head'):
         head = getattr(model, name, None)
         if head is not None and hasattr(head, 'num_classes'):
@@ -40,7 +40,7 @@ def check_label_values(model, data_samples) -> None:
     n_model = model_num_classes(model)
     if n_model is None:
         return
-    module = model.module if is_model_wrapper(model) else model
+    module = unwrap_model(model)
     head = getattr(module, 'decode_head', None)
     ignore = getattr(head, 'ignore_index', 255)
     for sample in data_samples or ():

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from mmengine.hooks import Hook
-from mmengine.model import BaseTTAModel, is_model_wrapper
 from mmseg.registry import HOOKS
 
 from mmwsss.apis.config_utils import state_dict_mismatch
+from mmwsss.utils.model import unwrap_model
 
 
 @HOOKS.register_module()
@@ -31,11 +31,8 @@ class StrictLoadHook(Hook):
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
         if not self.strict:
             return
-        model = runner.model
         # DDP wrappers and TTA models hold the segmentor as ``module``
-        # (mmengine's loader unwraps both the same way)
-        while is_model_wrapper(model) or isinstance(model, BaseTTAModel):
-            model = model.module
+        model = unwrap_model(runner.model, tta=True)
         state = checkpoint.get('state_dict', checkpoint) \
             if isinstance(checkpoint, dict) else {}
         state = {k[len('module.'):] if k.startswith('module.') else k: v

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 from mmseg.registry import HOOKS
+
+from mmwsss.utils.model import unwrap_model
 
 
 @HOOKS.register_module()
@@ -46,5 +47,4 @@ class SupportEMAHook(Hook):
 
     @staticmethod
     def _model(runner):
-        model = runner.model
-        return model.module if is_model_wrapper(model) else model
+        return unwrap_model(runner.model)
