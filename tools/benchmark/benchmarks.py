@@ -383,6 +383,63 @@ def _train_steps(model, data, opt, steps: int) -> None:
         opt.step()
 
 
+MILE_CONFIG = osp.join(HERE, 'configs', 'mile',
+                       'imgcls_r18-w32-d16_1xb32-3k_proxy-128_mile.py')
+
+
+def _mile_setup(variant, work):
+    """An mmpretrain ``ImageClassifier`` of the MILe config, its optimizer
+    wrapper and a batch (one given label per image); for the imitation
+    variant a MILeHook holding the teacher it took at the phase switch,
+    on a stand-in runner one step into the imitation phase."""
+    import types
+
+    import torch
+    from mmengine.config import Config
+    from mmengine.logging import MessageHub
+    from mmengine.optim import OptimWrapper
+    from mmengine.registry import init_default_scope
+    from mmpretrain.registry import MODELS
+    from mmpretrain.structures import DataSample
+
+    import mmwsss  # noqa: F401
+    from mmwsss.engine.hooks import MILeHook
+    init_default_scope('mmpretrain')
+    cfg = Config.fromfile(MILE_CONFIG)
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    model.train()
+    optim = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.01,
+                                         momentum=0.9))
+    g = torch.Generator().manual_seed(0)
+    data = dict(
+        inputs=[torch.randint(0, 256, (3, 128, 128), generator=g,
+                              dtype=torch.uint8) for _ in range(32)],
+        data_samples=[DataSample().set_gt_label(i % 25) for i in range(32)])
+    hook = None
+    if variant.startswith('MILe'):
+        k = [h for h in cfg.custom_hooks if h['type'].endswith('MILeHook')]
+        args = {a: v for a, v in k[0].items() if a != 'type'}
+        hook = MILeHook(**args)
+        runner = types.SimpleNamespace(
+            model=model, iter=hook.k1,
+            message_hub=MessageHub.get_current_instance())
+        hook.before_train_iter(runner, 0, data)       # takes the teacher
+        runner.iter = hook.k1 + 1
+        hook = (hook, runner)
+    state = (model, optim, data, hook)
+    _mile_run(state)                      # untimed warm-up
+    return state
+
+
+def _mile_run(state):
+    model, optim, data, hook = state
+    if hook is not None:
+        hook[0].before_train_iter(hook[1], 1, data)
+    model.train_step(data, optim)
+    return len(data['inputs'])
+
+
 def _one_step(state):
     _train_steps(*state, 1)
     return 16
@@ -523,6 +580,16 @@ BENCHMARKS = {
         variants=['single-stage, full', 'single-stage, full + ISL + FSL '
                   '(HFPL)'],
         paired=20, setup=_step_setup, run=_one_step),
+    'mile_step': dict(
+        title='MILe pre-training step (issue 19): an imitation step (the '
+        'frozen teacher labels the batch, then the step) beside a plain '
+        'sigmoid-BCE step, mmpretrain ImageClassifier, half-width '
+        'ResNet-18, batch 32 at 128 px, 25 classes, both in one process, '
+        'steps alternated (median of 10 steps each) (CPU)',
+        unit='images/s',
+        variants=['sigmoid BCE step (interaction)',
+                  'MILe imitation step (teacher forward + step)'],
+        paired=10, setup=_mile_setup, run=_mile_run),
     'rcm_mam_step': dict(
         title='RCM + MAM training step (MainNet F and EMA SupportNet G, '
         'both at scales 0.5 / 1 / 2; G under no_grad) beside the CAM '
