@@ -58,7 +58,8 @@ def save_pretrained(path: str, state: Dict[str, torch.Tensor],
     with atomic_write(path, 'wb') as f:
         torch.save(dict(state_dict=state, meta=provenance), f)
     record = dict(provenance, file=osp.basename(path),
-                  sha256=file_digest(path, algorithm='sha256'), bytes=os.path.getsize(path))
+                  sha256=file_digest(path, algorithm='sha256'),
+                  bytes=os.path.getsize(path))
     with atomic_write(path[:-4] + '.json', 'w') as f:
         json.dump(record, f, indent=1, sort_keys=True)
     return record

@@ -8,9 +8,10 @@ memory (its own and its worker processes') is read from getrusage. Each
 benchmark compares its variants against the first (the named baseline) as a
 ratio of medians measured in the same run, the variants' repeats
 interleaved; a ``paired`` benchmark runs all its variants in one process,
-one call of each in turn, and takes the median call. The demo's stage times are added
-from work_dirs/demo/results.json when it exists. Run by hand or by the demo;
-never as a unit test.
+one call of each in turn, and takes the median call. The demo's stage
+times are added from work_dirs/demo/results.json when it exists (else the
+table's last ones are kept). Run by hand or by the demo; never as a unit
+test.
 """
 import argparse
 import datetime
