@@ -14,11 +14,5 @@ param_scheduler = [
 ]
 train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
 default_hooks = dict(checkpoint=dict(interval=max_iters // 4))
-val_evaluator = dict(
-    type='MetricList',
-    members=[
-        dict(type='MultiLabelMAPMetric'),
-        dict(type='CAMIoUMetric'),
-        dict(type='BoundaryFMetric'),
-    ])
+val_evaluator = {{_base_.cam_boundary_evaluator}}
 test_evaluator = val_evaluator

@@ -19,11 +19,5 @@ model = dict(cam_head=dict(
         dict(type='FSLLoss', sigma=sigma, mu=2.5, loss_weight=1.0),
     ]))
 # contour quality of the validation CAM masks beside mAP and CAM mIoU
-val_evaluator = dict(
-    type='MetricList',
-    members=[
-        dict(type='MultiLabelMAPMetric'),
-        dict(type='CAMIoUMetric'),
-        dict(type='BoundaryFMetric'),
-    ])
+val_evaluator = {{_base_.cam_boundary_evaluator}}
 test_evaluator = val_evaluator

@@ -15,11 +15,5 @@ model = dict(cam_head=dict(
         dict(type='ISLLoss', num_samples=10, loss_weight=lam),
         dict(type='FSLLoss', sigma=5.0, mu=2.5, loss_weight=1.0),
     ]))
-val_evaluator = dict(
-    type='MetricList',
-    members=[
-        dict(type='MultiLabelMAPMetric'),
-        dict(type='CAMIoUMetric'),
-        dict(type='BoundaryFMetric'),
-    ])
+val_evaluator = {{_base_.cam_boundary_evaluator}}
 test_evaluator = val_evaluator

@@ -10,11 +10,5 @@ model = dict(cam_head=dict(
         dict(type='FSLLoss', sigma=5.0, mu=2.5, align_corners=True,
              loss_weight=1.0),
     ]))
-val_evaluator = dict(
-    type='MetricList',
-    members=[
-        dict(type='MultiLabelMAPMetric'),
-        dict(type='CAMIoUMetric'),
-        dict(type='BoundaryFMetric'),
-    ])
+val_evaluator = {{_base_.cam_boundary_evaluator}}
 test_evaluator = val_evaluator
