@@ -1,6 +1,7 @@
 """The embedded default, end to end on CPU (what `make demo` runs).
 
     python -m projects.cam_to_segmentation.run [--work-dir DIR] [--fresh]
+        [--pretrained CKPT] [--cam-checkpoint CKPT]
 
 1. write the synthetic dataset (VOC layout) to data/synthetic
 2. train the CAM classifier; classification mAP and CAM mIoU on val
@@ -11,6 +12,11 @@
 7. the same DeepLabv3+ trained on the GT masks (the fully supervised
    reference), evaluated on val
 8. work_dirs/demo/results.md: every figure and the time of every stage
+
+--pretrained starts the CAM classifier's backbone from a pre-trained one
+(tools/pretrain_backbone.py; the final stage is unchanged, so the pseudo / GT
+ratio still compares labels only); --cam-checkpoint uses a trained CAM
+classifier of the same config instead of training one.
 
 Each stage reuses what an earlier run finished (dataset, checkpoints, CAM and
 label files), so a rerun after an interruption continues; --fresh restarts.
@@ -30,7 +36,8 @@ from mmwsss.datasets.synthetic import preset, write_synthetic_dataset
 from mmwsss.evaluation.pseudo_label_eval import (eval_cam_dir, plot_sweep,
                                                  sweep_summary)
 from mmwsss.utils.io import atomic_write
-from projects.common.recipe import StageTimer, point_config_at, train_or_load
+from projects.common.recipe import (StageTimer, point_config_at, train_or_load,
+                                   use_pretrained)
 from projects.common.report import fmt, md_table, stage_table, write_report
 
 HERE = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -56,7 +63,18 @@ def parse_args():
     parser.add_argument('--seg-iters', type=int, help='override (testing)')
     parser.add_argument('--preset', default='default',
                         help='synthetic preset (testing: tiny)')
-    return parser.parse_args()
+    parser.add_argument('--pretrained', metavar='CKPT',
+                        help='start the CAM classifier\'s backbone from '
+                        'these weights (tools/pretrain_backbone.py)')
+    parser.add_argument('--cam-checkpoint', metavar='CKPT',
+                        help='a trained CAM classifier (this config) to use '
+                        'instead of training one')
+    args = parser.parse_args()
+    for opt in ('pretrained', 'cam_checkpoint'):
+        path = getattr(args, opt)
+        if path and not osp.isfile(osp.expanduser(path)):
+            parser.error(f'--{opt.replace("_", "-")}: no file {path}')
+    return args
 
 
 def main():
@@ -76,7 +94,8 @@ def main():
     with stage('2 CAM classifier: train + val'):
         cfg = point_config_at(Config.fromfile(CAM_CONFIG), args.data,
                               osp.join(work, 'cam'), args.cam_iters, workers)
-        cam_runner, capture = train_or_load(cfg)
+        use_pretrained(cfg, args.pretrained)
+        cam_runner, capture = train_or_load(cfg, args.cam_checkpoint)
         metrics = capture.metrics
         figs['cls_mAP_val'] = metrics.get('cls/mAP')
         figs['cam_mIoU_val'] = metrics.get('cam/mIoU')
@@ -135,6 +154,7 @@ def main():
     figs['classes'] = len(classes)
     figs['cam_scales'] = list(CAM_SCALES)
     figs['bg_alpha'] = BG_ALPHA
+    figs['pretrained'] = args.pretrained
     results = dict(figures=figs, seconds=times)
     print(report(results, work))
 
@@ -146,6 +166,9 @@ def report(results: dict, work: str) -> str:
              if figs.get('seg_gt_mIoU_val') else None)
     scales = tuple(figs['cam_scales'])
     rows = [
+        ('CAM classifier: backbone start',
+         osp.basename(figs['pretrained']) if figs.get('pretrained') else
+         'random weights (from scratch)'),
         ('CAM classifier: classification mAP (val)', figs['cls_mAP_val']),
         ('CAM mIoU, single scale, best bg threshold (val)',
          f'{fmt(figs["cam_mIoU_val"])} (t = {figs["cam_bg_thr_val"]})'),

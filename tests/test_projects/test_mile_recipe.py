@@ -38,6 +38,20 @@ def test_mile_recipe_end_to_end(repo_root, tmp_path):
                    '--nproc', '1', '--only', 'baseline', '--pretrained',
                    str(pth))
     assert f'from path: {pth}' in log
+    # the demo with a pretrained CAM classifier (this recipe's): it tests
+    # that checkpoint instead of training one, and names the start
+    demo = tmp_path / 'demo'
+    run_tool(repo_root, '-m', 'projects.cam_to_segmentation.run',
+             '--preset', 'tiny', '--data', str(tmp_path / 'data'),
+             '--work-dir', str(demo), '--seg-iters', '2', '--nproc', '1',
+             '--num-overlays', '1', '--pretrained', str(pth),
+             '--cam-checkpoint', str(work / 'mile' / 'iter_2.pth'))
+    figs = json.load(open(demo / 'results.json'))['figures']
+    mile_row = next(r for r in res['rows'] if r['name'] == 'mile')
+    assert figs['cls_mAP_val'] == pytest.approx(mile_row['mAP'])
+    assert not list((demo / 'cam').glob('iter_*.pth'))  # not trained
+    assert figs['pretrained'] == str(pth)
+    assert pth.name in open(demo / 'results.md').read()
     # ... and so do PMM's PSPNets (use_pretrained on the final stage)
     import torch
     from mmengine.config import Config
