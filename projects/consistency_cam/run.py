@@ -8,7 +8,8 @@ view-consistency losses.
 1. the synthetic dataset (data/synthetic)
 2. one CAM classifier per variant (VARIANTS: GAP-BCE baseline, Puzzle-CAM
    with 2 x 2 tiles, Consistency-CAM with random tile grids + random
-   flip / rescale, and ablations: random grids alone, alpha 1), each
+   flip / rescale, and ablations: random grids alone, alpha 1, square
+   grids, a photometric view, two views per step), each
    trained in WORK_DIR/NAME (a finished run is only tested) or given as
    ``--ckpt NAME=CKPT``; classification mAP on val
 3. per variant: single-scale CAMs of the training split (GT image labels
@@ -41,6 +42,12 @@ VARIANTS = [  # (name, title, config)
      f'{PROJ}/{STEM}_puzzle-alpha1.py'),
     ('consistency-alpha1', '+ Consistency-CAM, alpha 1',
      f'{PROJ}/{STEM}_consistency-alpha1.py'),
+    ('square', '+ Consistency-CAM, square grids (n x n)',
+     f'consistency_cam/{STEM}_consistency-square.py'),
+    ('photometric', '+ Consistency-CAM, photometric view',
+     f'consistency_cam/{STEM}_consistency-photometric.py'),
+    ('2views', '+ Consistency-CAM, two views (half weight each)',
+     f'consistency_cam/{STEM}_consistency-2views.py'),
 ]
 
 
