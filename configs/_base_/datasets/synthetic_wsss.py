@@ -1,5 +1,7 @@
 # The embedded default: procedurally generated, VOC layout, 128x128.
 # Write it with: python tools/make_synthetic_dataset.py data/synthetic
+# evaluators: val_evaluator, test_evaluator, cam_boundary_evaluator
+_base_ = '../evaluators/cam_wsss.py'
 dataset_type = 'SyntheticWSSSDataset'
 data_root = 'data/synthetic'
 crop_size = (128, 128)
@@ -63,17 +65,3 @@ val_dataloader = dict(
         ann_file='ImageSets/Segmentation/val.txt',
         pipeline=test_pipeline))
 test_dataloader = val_dataloader
-# one evaluator entry (MetricList) so mmseg's tools/test.py --out works
-val_evaluator = dict(
-    type='MetricList',
-    members=[dict(type='MultiLabelMAPMetric'), dict(type='CAMIoUMetric')])
-test_evaluator = val_evaluator
-# + contour quality of the CAM masks (HFPL's F beside J): configs take it as
-# val_evaluator = {{_base_.cam_boundary_evaluator}}
-cam_boundary_evaluator = dict(
-    type='MetricList',
-    members=[
-        dict(type='MultiLabelMAPMetric'),
-        dict(type='CAMIoUMetric'),
-        dict(type='BoundaryFMetric'),
-    ])

@@ -1,4 +1,6 @@
 # PASCAL VOC 2012 + SBD (train_aug 10,582 / val 1,449), image-level labels.
+# evaluators: val_evaluator, test_evaluator, cam_boundary_evaluator
+_base_ = '../evaluators/cam_wsss.py'
 dataset_type = 'VOCWSSSDataset'
 data_root = 'data/VOCdevkit/VOC2012'
 crop_size = (448, 448)
@@ -65,17 +67,3 @@ val_dataloader = dict(
         labels_file='cls_labels.json',
         pipeline=test_pipeline))
 test_dataloader = val_dataloader
-# one evaluator entry (MetricList) so mmseg's tools/test.py --out works
-val_evaluator = dict(
-    type='MetricList',
-    members=[dict(type='MultiLabelMAPMetric'), dict(type='CAMIoUMetric')])
-test_evaluator = val_evaluator
-# + contour quality of the CAM masks (HFPL's F beside J): configs take it as
-# val_evaluator = {{_base_.cam_boundary_evaluator}}
-cam_boundary_evaluator = dict(
-    type='MetricList',
-    members=[
-        dict(type='MultiLabelMAPMetric'),
-        dict(type='CAMIoUMetric'),
-        dict(type='BoundaryFMetric'),
-    ])
