@@ -36,3 +36,21 @@ def tiny_train_options(data_root, iters, checkpoint_interval=None):
     if checkpoint_interval is not None:
         opts.append(f'default_hooks.checkpoint.interval={checkpoint_interval}')
     return opts
+
+
+def assert_backbone_starts_from(model_cfg, pth):
+    """Build ``model_cfg`` (mmseg scope), run its ``init_weights`` and check
+    that its backbone holds exactly the weights saved in ``pth`` (a
+    backbone file of tools/pretrain_backbone.py)."""
+    import torch
+    from mmengine.registry import DefaultScope
+    from mmseg.registry import MODELS
+    with DefaultScope.overwrite_default_scope('mmseg'):
+        model = MODELS.build(model_cfg)
+    model.init_weights()
+    saved = torch.load(pth, map_location='cpu',
+                       weights_only=False)['state_dict']
+    got = model.backbone.state_dict()
+    assert set(got) == set(saved)
+    for k, v in saved.items():
+        assert torch.equal(got[k], v), k

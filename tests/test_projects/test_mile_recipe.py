@@ -6,7 +6,7 @@ import os.path as osp
 import pytest
 
 from mmwsss.apis.pretrain import verify_pretrained
-from tests.utils import run_tool
+from tests.utils import assert_backbone_starts_from, run_tool
 
 
 def test_mile_recipe_end_to_end(repo_root, tmp_path):
@@ -53,21 +53,11 @@ def test_mile_recipe_end_to_end(repo_root, tmp_path):
     assert figs['pretrained'] == str(pth)
     assert pth.name in open(demo / 'results.md').read()
     # ... and so do PMM's PSPNets (use_pretrained on the final stage)
-    import torch
     from mmengine.config import Config
-    from mmengine.registry import DefaultScope
-    from mmseg.registry import MODELS
 
     from projects.common.recipe import use_pretrained
     cfg = Config.fromfile(osp.join(
         repo_root, 'configs/pmm/'
         'pspnet_r18-w32-d16_1xb16-800it_synthetic-128x128_pus.py'))
     use_pretrained(cfg, str(pth))
-    with DefaultScope.overwrite_default_scope('mmseg'):
-        seg = MODELS.build(cfg.model)
-    seg.init_weights()
-    saved = torch.load(pth, map_location='cpu',
-                       weights_only=False)['state_dict']
-    got = seg.backbone.state_dict()
-    assert set(got) == set(saved)
-    assert all(torch.equal(got[k], v) for k, v in saved.items())
+    assert_backbone_starts_from(cfg.model, pth)
