@@ -6,11 +6,10 @@
 # PSA's loss bg/4 + fg/4 + neg/2. No validation: the model has no masks of
 # its own; its affinities refine CAMs through AffinityRandomWalk.
 _base_ = [
-    '../_base_/datasets/synthetic_seg.py', '../_base_/default_runtime.py',
-    '../_base_/schedules/schedule_seg_cpu.py'
+    '../_base_/models/r18-w32-d16.py', '../_base_/datasets/synthetic_seg.py',
+    '../_base_/default_runtime.py', '../_base_/schedules/schedule_seg_cpu.py'
 ]
 affinity_label_dir = 'affinity_labels'   # relative to data_root, or absolute
-norm_cfg = dict(type='BN', requires_grad=True)
 data_preprocessor = dict(
     type='SegDataPreProcessor',
     mean=[123.675, 116.28, 103.53],
@@ -22,18 +21,7 @@ data_preprocessor = dict(
 model = dict(
     type='AffinityNet',
     data_preprocessor=data_preprocessor,
-    backbone=dict(
-        type='ResNetV1c',
-        depth=18,
-        stem_channels=32,
-        base_channels=32,
-        num_stages=4,
-        out_indices=(1, 2, 3),
-        strides=(1, 2, 2, 1),
-        dilations=(1, 1, 1, 2),
-        norm_cfg=norm_cfg,
-        contract_dilation=True,
-        style='pytorch'),
+    backbone=dict(out_indices=(1, 2, 3)),
     in_channels=(64, 128, 256),
     embed_channels=(64, 128, 256),
     out_channels=448,

@@ -3,8 +3,8 @@
 # SG/GCI decoder at stride 4, 1,500 iterations of which the first 375 (a
 # quarter, as the paper's 5 of 20 epochs) train the classification loss only.
 _base_ = [
-    '../_base_/datasets/synthetic_wsss.py', '../_base_/wsss_runtime.py',
-    '../_base_/schedules/schedule_cam_cpu.py'
+    '../_base_/models/r18-w32-d16.py', '../_base_/datasets/synthetic_wsss.py',
+    '../_base_/wsss_runtime.py', '../_base_/schedules/schedule_cam_cpu.py'
 ]
 norm_cfg = dict(type='BN', requires_grad=True)
 data_preprocessor = dict(
@@ -18,11 +18,7 @@ data_preprocessor = dict(
 model = dict(
     type='SingleStageSegmentor',
     data_preprocessor=data_preprocessor,
-    backbone=dict(
-        type='ResNetV1c', depth=18, stem_channels=32, base_channels=32,
-        num_stages=4, out_indices=(0, 1, 2, 3), strides=(1, 2, 2, 1),
-        dilations=(1, 1, 1, 2), norm_cfg=norm_cfg, contract_dilation=True,
-        style='pytorch'),
+    backbone=dict(out_indices=(0, 1, 2, 3)),
     decode_head=dict(
         type='SingleStageHead', in_channels=256, in_index=3,
         c1_in_channels=32, c1_channels=48, c1_index=0, channels=64,
