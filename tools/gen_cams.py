@@ -19,11 +19,10 @@ import os.path as osp
 
 
 import mmwsss  # noqa: F401
-from mmengine.config import DictAction
-
 from mmwsss.apis import generate_cams
-from mmwsss.apis.config_utils import (build_dataset, load_config,  # noqa: E501
-                                      load_model, resolve_shard)
+from mmwsss.apis.config_utils import (add_model_run_arguments,
+                                      build_dataset, load_config, load_model,
+                                      resolve_shard)
 
 
 def parse_args():
@@ -45,17 +44,7 @@ def parse_args():
                         '2 on an accelerator, 0 on the CPU)')
     parser.add_argument('--batch-size', type=int, default=1,
                         help='consecutive same-size images per forward')
-    parser.add_argument('--shard', default='0/1', help='K/N')
-    parser.add_argument('--recompute', action='store_true',
-                        help='rewrite CAM files in --out written by another '
-                        'model or test_cfg (default: refuse)')
-    parser.add_argument('--device', default='cpu')
-    parser.add_argument('--non-strict', action='store_true',
-                        help='load a checkpoint whose parameter names do '
-                        'not match the model (default: refuse)')
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm'],
-                        default='none')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    add_model_run_arguments(parser, 'CAM files')
     return parser.parse_args()
 
 

@@ -21,11 +21,10 @@ import os
 
 
 import mmwsss  # noqa: F401
-from mmengine.config import DictAction
-
 from mmwsss.apis import predict_pseudo_masks, relabel_items
-from mmwsss.apis.config_utils import (build_dataset, load_config,  # noqa: E501
-                                      load_model, resolve_shard)
+from mmwsss.apis.config_utils import (add_model_run_arguments,
+                                      build_dataset, load_config, load_model,
+                                      resolve_shard)
 
 
 def parse_args():
@@ -39,17 +38,7 @@ def parse_args():
                         default=[0.75, 1.0, 1.25])
     parser.add_argument('--no-flip', action='store_true')
     parser.add_argument('--crf', help='dense CRF preset (psa, pmm, deeplab)')
-    parser.add_argument('--shard', default='0/1', help='K/N')
-    parser.add_argument('--recompute', action='store_true',
-                        help='rewrite masks in --out made by another model '
-                        'or other settings (default: refuse)')
-    parser.add_argument('--device', default='cpu')
-    parser.add_argument('--non-strict', action='store_true',
-                        help='load a checkpoint whose parameter names do '
-                        'not match the model (default: refuse)')
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm'],
-                        default='none')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    add_model_run_arguments(parser, 'masks')
     return parser.parse_args()
 
 

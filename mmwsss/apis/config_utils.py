@@ -1,11 +1,12 @@
-"""What the pipeline tools share: a dataset from a config, and the per-image
-file paths of a pipeline stage."""
+"""What the pipeline tools share: their model-run options, a dataset from a
+config, and the per-image file paths of a pipeline stage."""
 from __future__ import annotations
 
+import argparse
 import os.path as osp
 from typing import List, Optional, Sequence, Tuple
 
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 from mmengine.dist import get_dist_info, init_dist
 from mmengine.registry import init_default_scope
 from mmengine.runner import load_state_dict
@@ -71,6 +72,25 @@ def load_model(cfg: Config, checkpoint: str, device: str = 'cpu',
                 'parameter names; pass --non-strict to load it anyway')
     load_state_dict(model, state, strict=False)
     return model.to(device)
+
+
+def add_model_run_arguments(parser: argparse.ArgumentParser,
+                            written: str) -> None:
+    """The options of a tool that runs a trained model over a dataset and
+    writes one file per image (``written``, e.g. 'CAM files'): ``--shard
+    K/N``, ``--recompute``, ``--device``, ``--non-strict``, ``--launcher``
+    (:func:`resolve_shard`, :func:`load_model`) and ``--cfg-options``."""
+    parser.add_argument('--shard', default='0/1', help='K/N')
+    parser.add_argument('--recompute', action='store_true',
+                        help=f'rewrite {written} in --out made by another '
+                        'model or other settings (default: refuse)')
+    parser.add_argument('--device', default='cpu')
+    parser.add_argument('--non-strict', action='store_true',
+                        help='load a checkpoint whose parameter names do '
+                        'not match the model (default: refuse)')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm'],
+                        default='none')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
 
 
 def resolve_shard(shard: str, launcher: str = 'none') -> Tuple[int, int]:
