@@ -30,14 +30,16 @@ setup(
     long_description_content_type='text/markdown',
     packages=find_packages(exclude=('tests', 'tests.*', 'configs', 'tools')),
     # as OpenMMLab packages do: configs/ and tools/ ship inside the package
-    # as mmwsss/.mim/{configs,tools} (symlinks in the repository, real files
+    # as mmwsss/.mim/{configs,tools} (with the shipped pre-trained backbone,
+    # configs/_base_/pretrained; symlinks in the repository, real files
     # in a wheel), so `pip install .` users get them, `mim train mmwsss CFG`
     # finds tools/train.py and configs can inherit `mmwsss::cam/....py`
     include_package_data=True,
     package_data={
         'mmwsss': [
             '.mim/model-index.yml', '.mim/configs/**/*.py',
-            '.mim/configs/**/*.md', '.mim/tools/**/*.py',
+            '.mim/configs/**/*.md', '.mim/configs/_base_/pretrained/*',
+            '.mim/tools/**/*.py',
             '.mim/tools/**/*.sh'
         ]
     },

@@ -30,6 +30,7 @@ SINGLE = ('configs/single_stage/'
 FINAL = ('configs/final_stage/'
          'deeplabv3plus_r18-w32-d16_1xb16-800it_synthetic-128x128_gt.py')
 SEAM = 'configs/seam/seam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py'
+PRETRAINED_CAM = CAM[:-3] + '_pretrained-softmax.py'
 RCM_MAM = ('configs/rcm_mam/'
            'rcm-mam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py')
 KINDS = dict(cam=CAM, single_stage=SINGLE, final_stage=FINAL, seam=SEAM,
@@ -442,6 +443,27 @@ def test_wheel_ships_configs_and_tools(pip_installed):
     for tool in ('train.py', 'test.py', 'gen_cams.py', 'dist_train.sh'):
         assert osp.isfile(osp.join(mim, 'tools', tool)), tool
     assert not osp.islink(osp.join(mim, 'configs'))  # real files
+
+
+def test_wheel_ships_the_pretrained_backbone(pip_installed, tmp_path):
+    """A user's config (outside the checkout, only the installed package on
+    the path) inheriting the pretrained CAM config finds the backbone that
+    ships with the configs, and it is the recorded file."""
+    cfg = outside_config(tmp_path, PRETRAINED_CAM)
+    code = textwrap.dedent(f"""
+        from mmengine.config import Config
+        from mmwsss.apis.pretrain import verify_pretrained
+        path = Config.fromfile({cfg!r}).model.backbone.init_cfg.checkpoint
+        print(path)
+        print(verify_pretrained(path)['sha256'])
+        """)
+    proc = subprocess.run([sys.executable, '-c', code], cwd=str(tmp_path),
+                          env=dict(os.environ, PYTHONPATH=pip_installed),
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    path, digest = proc.stdout.split()[-2:]
+    assert osp.realpath(path).startswith(osp.realpath(pip_installed))
+    assert re.fullmatch('[0-9a-f]{64}', digest)
 
 
 @pytest.mark.parametrize('kind', list(KINDS))
