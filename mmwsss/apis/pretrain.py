@@ -107,8 +107,9 @@ def pretrain_backbone(cfg, config_path: str, cache_dir: str = DEFAULT_CACHE,
                       repo: Optional[str] = None) -> Tuple[str, dict]:
     """Train an mmpretrain pre-training config (``cfg.work_dir`` set;
     writes the proxy corpus at its data root if missing; resumes an
-    interrupted run), validate it on the hidden multi-labels and cache its
-    backbone (:func:`save_pretrained`) as ``cache_dir/<config name>.pth``.
+    interrupted run, only loads a finished one), validate it on the hidden
+    multi-labels and cache its backbone (:func:`save_pretrained`) as
+    ``cache_dir/<config name>.pth``.
 
     Returns:
         tuple: the file's path and its provenance record.
@@ -118,12 +119,20 @@ def pretrain_backbone(cfg, config_path: str, cache_dir: str = DEFAULT_CACHE,
     data_root = cfg.train_dataloader.dataset.data_root
     if not osp.isfile(osp.join(data_root, 'meta.json')):
         write_proxy_dataset(data_root)
-    cfg.resume = True  # continue an interrupted run of this work_dir
+    final = osp.join(cfg.work_dir, f'iter_{cfg.train_cfg.max_iters}.pth')
+    finished = osp.isfile(final)
+    if finished:  # only validate (resuming would replay the data loader)
+        cfg.load_from = final
+    else:
+        cfg.resume = True  # continue an interrupted run of this work_dir
     with DefaultScope.overwrite_default_scope(
             cfg.get('default_scope', 'mmpretrain')):
         runner = Runner.from_cfg(cfg)
-        runner.train()
-        metrics = runner.val_loop.run()
+        if finished:
+            metrics = runner.val()
+        else:
+            runner.train()
+            metrics = runner.val_loop.run()
     model = runner.model.module if hasattr(runner.model,
                                            'module') else runner.model
     name = osp.splitext(osp.basename(config_path))[0]

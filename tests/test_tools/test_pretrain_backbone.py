@@ -68,4 +68,6 @@ def test_pretrain_cache_provenance_and_downstream_init(repo_root, tmp_path):
     log = run_tool(repo_root, 'tools/pretrain_backbone.py', MILE,
                    '--work-dir', str(tmp_path / 'w'), '--cache-dir', cache,
                    '--cfg-options', *opts)
-    assert 'Iter(train)' not in log and 'resumed' in log.lower()
+    assert 'Iter(train)' not in log and 'resumed' not in log
+    assert 'Advance dataloader' not in log  # no replay of the data
+    assert 'Load checkpoint from' in log
