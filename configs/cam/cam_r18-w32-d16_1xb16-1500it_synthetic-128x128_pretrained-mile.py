@@ -1,9 +1,9 @@
 # The foundation CAM classifier started from a backbone pre-trained on the
-# proxy corpus (mile recipe) instead of random weights, as a real user starts
-# from ImageNet weights. Make the backbone first (cached outside the
-# checkout with its provenance):
+# proxy corpus (mile recipe) instead of the shipped softmax one (the default
+# start, configs/_base_/models/r18-w32-d16.py). Make the backbone first
+# (cached outside the checkout with its provenance):
 #   python tools/pretrain_backbone.py configs/mile/imgcls_r18-w32-d16_1xb32-3k_proxy-128_mile.py
-# Schedule and everything else as the from-scratch config.
+# Schedule and everything else as the default config.
 _base_ = './cam_r18-w32-d16_1xb16-1500it_synthetic-128x128.py'
 model = dict(backbone=dict(init_cfg=dict(
     type='Pretrained',

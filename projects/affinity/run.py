@@ -2,6 +2,7 @@
 
     python -m projects.affinity.run [--ckpt CKPT] [--work-dir DIR]
         [--classifier cam|hfpl|seam-hfpl|consistency|rcm-mam]
+        [--pretrained CKPT | --scratch]
 
 1. the synthetic dataset (data/synthetic)
 2. the CAM classifier (``--classifier``: configs/cam, HFPL's CAM + ISL + FSL,
@@ -35,8 +36,10 @@ from mmwsss.apis.config_utils import build_dataset, stage_items
 from mmwsss.datasets.synthetic import preset, write_synthetic_dataset
 from mmwsss.evaluation.pseudo_label_eval import eval_cam_dir, sweep_summary
 from mmwsss.utils.io import atomic_write
-from projects.common.recipe import (StageTimer, point_config_at,
-                                    train_or_load, train_to_checkpoint)
+from projects.common.recipe import (StageTimer, add_start_arguments,
+                                    point_config_at, require_files,
+                                    train_or_load, train_to_checkpoint,
+                                    use_pretrained)
 from projects.common.report import (counted, md_table, plot_grouped_bars,
                                     stage_table, write_report)
 
@@ -81,9 +84,9 @@ def parse_args(argv=None):
     parser.add_argument('--aff-iters', type=int, help='override (testing)')
     parser.add_argument('--seg-iters', type=int, help='override (testing)')
     parser.add_argument('--preset', default='default')
+    add_start_arguments(parser, 'the CAM classifier\'s and AffinityNet\'s')
     args = parser.parse_args(argv)
-    if args.ckpt and not osp.isfile(args.ckpt):
-        parser.error(f'--ckpt: no file {args.ckpt}')
+    require_files(parser, args, ['ckpt', 'pretrained'])
     if args.work_dir is None:
         suffix = '' if args.classifier == 'cam' else f'_{args.classifier}'
         args.work_dir = osp.join(HERE, 'work_dirs', f'affinity{suffix}')
@@ -107,6 +110,7 @@ def main(argv=None):
         cfg = point_config_at(Config.fromfile(
             osp.join(CFG, CLASSIFIERS[args.classifier])), args.data,
                               osp.join(work, 'cam'), args.cam_iters, workers)
+        use_pretrained(cfg, args.pretrained, args.scratch)
         runner, _ = train_or_load(cfg, args.ckpt)
     init_default_scope('mmseg')
     ds = build_dataset(cfg, 'train_dataloader', pipeline=[
@@ -157,6 +161,7 @@ def main(argv=None):
         acfg.train_dataloader.dataset.data_prefix.seg_map_path = aff['dir']
         acfg = point_config_at(acfg, args.data, osp.join(work, 'affinitynet'),
                                args.aff_iters, workers)
+        use_pretrained(acfg, args.pretrained, args.scratch)
         aff_ckpt = train_to_checkpoint(acfg)
     for num, name, rule_path, pairs, title in (
             (8, 'rw', RW_RULE, 'psa', 'CAM + RW (alpha 6, beta 8, logt 6)'),

@@ -1,7 +1,7 @@
 """The embedded default, end to end on CPU (what `make demo` runs).
 
     python -m projects.cam_to_segmentation.run [--work-dir DIR] [--fresh]
-        [--pretrained CKPT] [--cam-checkpoint CKPT]
+        [--pretrained CKPT | --scratch] [--cam-checkpoint CKPT]
 
 1. write the synthetic dataset (VOC layout) to data/synthetic
 2. train the CAM classifier; classification mAP and CAM mIoU on val
@@ -13,10 +13,12 @@
    reference), evaluated on val
 8. work_dirs/demo/results.md: every figure and the time of every stage
 
---pretrained starts the CAM classifier's backbone from a pre-trained one
-(tools/pretrain_backbone.py; the final stage is unchanged, so the pseudo / GT
-ratio still compares labels only); --cam-checkpoint uses a trained CAM
-classifier of the same config instead of training one.
+The CAM classifier's backbone starts from the one pre-trained on the proxy
+corpus that ships with the configs (configs/_base_/pretrained/);
+--pretrained starts it from another (tools/pretrain_backbone.py), --scratch
+from random weights. The final stage starts from random weights either way,
+so the pseudo / GT ratio compares labels only. --cam-checkpoint uses a
+trained CAM classifier of the same config instead of training one.
 
 Each stage reuses what an earlier run finished (dataset, checkpoints, CAM and
 label files), so a rerun after an interruption continues; --fresh restarts.
@@ -36,8 +38,10 @@ from mmwsss.datasets.synthetic import preset, write_synthetic_dataset
 from mmwsss.evaluation.pseudo_label_eval import (eval_cam_dir, plot_sweep,
                                                  sweep_summary)
 from mmwsss.utils.io import atomic_write
-from projects.common.recipe import (StageTimer, point_config_at, train_or_load,
-                                   use_pretrained)
+from projects.common.recipe import (SHIPPED_BACKBONE, StageTimer,
+                                   add_start_arguments, backbone_start,
+                                   point_config_at, require_files,
+                                   train_or_load, use_pretrained)
 from projects.common.report import fmt, md_table, stage_table, write_report
 
 HERE = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -63,17 +67,12 @@ def parse_args():
     parser.add_argument('--seg-iters', type=int, help='override (testing)')
     parser.add_argument('--preset', default='default',
                         help='synthetic preset (testing: tiny)')
-    parser.add_argument('--pretrained', metavar='CKPT',
-                        help='start the CAM classifier\'s backbone from '
-                        'these weights (tools/pretrain_backbone.py)')
+    add_start_arguments(parser, 'the CAM classifier\'s')
     parser.add_argument('--cam-checkpoint', metavar='CKPT',
                         help='a trained CAM classifier (this config) to use '
                         'instead of training one')
     args = parser.parse_args()
-    for opt in ('pretrained', 'cam_checkpoint'):
-        path = getattr(args, opt)
-        if path and not osp.isfile(osp.expanduser(path)):
-            parser.error(f'--{opt.replace("_", "-")}: no file {path}')
+    require_files(parser, args, ['pretrained', 'cam_checkpoint'])
     return args
 
 
@@ -94,7 +93,7 @@ def main():
     with stage('2 CAM classifier: train + val'):
         cfg = point_config_at(Config.fromfile(CAM_CONFIG), args.data,
                               osp.join(work, 'cam'), args.cam_iters, workers)
-        use_pretrained(cfg, args.pretrained)
+        use_pretrained(cfg, args.pretrained, args.scratch)
         cam_runner, capture = train_or_load(cfg, args.cam_checkpoint)
         metrics = capture.metrics
         figs['cls_mAP_val'] = metrics.get('cls/mAP')
@@ -154,7 +153,9 @@ def main():
     figs['classes'] = len(classes)
     figs['cam_scales'] = list(CAM_SCALES)
     figs['bg_alpha'] = BG_ALPHA
-    figs['pretrained'] = args.pretrained
+    figs['pretrained'] = (None if args.scratch else args.pretrained
+                          or SHIPPED_BACKBONE)
+    figs['backbone_start'] = backbone_start(args, SHIPPED_BACKBONE)
     results = dict(figures=figs, seconds=times)
     print(report(results, work))
 
@@ -166,9 +167,7 @@ def report(results: dict, work: str) -> str:
              if figs.get('seg_gt_mIoU_val') else None)
     scales = tuple(figs['cam_scales'])
     rows = [
-        ('CAM classifier: backbone start',
-         osp.basename(figs['pretrained']) if figs.get('pretrained') else
-         'random weights (from scratch)'),
+        ('CAM classifier: backbone start', figs['backbone_start']),
         ('CAM classifier: classification mAP (val)', figs['cls_mAP_val']),
         ('CAM mIoU, single scale, best bg threshold (val)',
          f'{fmt(figs["cam_mIoU_val"])} (t = {figs["cam_bg_thr_val"]})'),

@@ -27,8 +27,9 @@ from mmwsss.datasets.synthetic import preset, write_synthetic_dataset
 from mmwsss.evaluation.pseudo_label_eval import eval_cam_dir, sweep_summary
 from mmwsss.models import MultiCropCAMClassifier
 from mmwsss.utils.io import atomic_write
-from .recipe import (StageTimer, point_config_at, train_or_load,
-                     use_pretrained)
+from .recipe import (SHIPPED_BACKBONE, StageTimer, add_start_arguments,
+                     backbone_start, point_config_at, require_files,
+                     train_or_load, use_pretrained)
 from .report import counted, md_table, plot_grouped_bars, stage_table, \
     write_report
 
@@ -45,8 +46,9 @@ def parse_ablation_args(variants: Sequence[Variant], description: str,
                         ) -> argparse.Namespace:
     """Command line of an ablation recipe: ``--ckpt NAME=CKPT``,
     ``--only NAME ...``, ``--data``, ``--work-dir``, ``--nproc``,
-    ``--cam-iters`` (testing), ``--preset``; ``add_arguments(parser)``
-    adds a recipe's own."""
+    ``--cam-iters`` (testing), ``--preset``, ``--pretrained CKPT`` /
+    ``--scratch`` (the backbones' start; default the configs' own, the
+    shipped backbone); ``add_arguments(parser)`` adds a recipe's own."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument('--ckpt', nargs='+', default=[],
                         metavar='NAME=CKPT',
@@ -60,10 +62,7 @@ def parse_ablation_args(variants: Sequence[Variant], description: str,
     parser.add_argument('--nproc', type=int, default=2)
     parser.add_argument('--cam-iters', type=int, help='override (testing)')
     parser.add_argument('--preset', default='default')
-    parser.add_argument(
-        '--pretrained', metavar='CKPT',
-        help='start every classifier\'s backbone from these weights (a '
-        'backbone from tools/pretrain_backbone.py) instead of random ones')
+    add_start_arguments(parser)
     if add_arguments is not None:
         add_arguments(parser)
     args = parser.parse_args(argv)
@@ -80,8 +79,7 @@ def parse_ablation_args(variants: Sequence[Variant], description: str,
     for name in args.only or []:
         if name not in names:
             parser.error(f'--only {name!r}: not one of {names}')
-    if args.pretrained and not osp.isfile(osp.expanduser(args.pretrained)):
-        parser.error(f'--pretrained: no file {args.pretrained}')
+    require_files(parser, args, ['pretrained'])
     args.ckpts = ckpts
     return args
 
@@ -149,7 +147,7 @@ def run_cam_ablation(variants: Sequence[Variant], args: argparse.Namespace,
         cfg = point_config_at(Config.fromfile(osp.join(config_dir, rel)),
                               args.data, osp.join(work, name),
                               args.cam_iters, workers)
-        use_pretrained(cfg, getattr(args, 'pretrained', None))
+        use_pretrained(cfg, args.pretrained, args.scratch)
         if cfg_hook is not None:
             cfg_hook(name, cfg)
         row = evaluate_variant(cfg, args.ckpts.get(name), work, name,
@@ -158,12 +156,13 @@ def run_cam_ablation(variants: Sequence[Variant], args: argparse.Namespace,
         rows.append(row)
         print(row, flush=True)
 
-    report_cam_ablation(rows, stage.times, title, work)
+    report_cam_ablation(rows, stage.times, title, work,
+                        backbone_start(args, SHIPPED_BACKBONE))
     return rows
 
 
 def report_cam_ablation(rows: List[dict], seconds: dict, title: str,
-                        work: str) -> str:
+                        work: str, start: Optional[str] = None) -> str:
     """``results.md`` / ``results.json`` / ``results.png`` of the rows of
     :func:`run_cam_ablation`."""
     n_img = rows[-1]['images'] if rows else None
@@ -176,6 +175,9 @@ def report_cam_ablation(rows: List[dict], seconds: dict, title: str,
              'classes from the image labels, threshold chosen for the best '
              'J; F: DAVIS boundary F-measure (tolerance ceil(0.008 x '
              'diagonal)), mean over the foreground classes.']
+    if start:
+        notes.append(f'Backbones start from: {start} (unless a variant\'s '
+                     'config names its own).')
     text = write_report(work, title, [('', table + [''] + notes),
                                       ('', stage_table(seconds))],
                         dict(rows=rows, seconds=seconds))

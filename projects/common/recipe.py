@@ -70,16 +70,61 @@ def point_config_at(cfg, data_root: str, work_dir: str,
     return cfg
 
 
-def use_pretrained(cfg, checkpoint: Optional[str]) -> None:
+#: The synthetic benchmark's start: the backbone pre-trained on the proxy
+#: corpus that ships with the configs (the init_cfg of
+#: configs/_base_/models/r18-w32-d16.py).
+SHIPPED_BACKBONE = osp.join(
+    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'configs',
+    '_base_', 'pretrained',
+    'imgcls_r18-w32-d16_1xb32-3k_proxy-128_softmax.pth')
+
+
+def add_start_arguments(parser, networks: str = 'every classifier\'s'
+                        ) -> None:
+    """``--pretrained CKPT`` / ``--scratch`` (exclusive): where
+    ``networks`` backbone(s) start; neither means the config's own start
+    (the shipped backbone, :data:`SHIPPED_BACKBONE`)."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        '--pretrained', metavar='CKPT',
+        help=f'start {networks} backbone from these weights (a backbone from '
+        'tools/pretrain_backbone.py) instead of the shipped one')
+    group.add_argument(
+        '--scratch', action='store_true',
+        help=f'start {networks} backbone from random weights (the '
+        'benchmark before the pre-trained start)')
+
+
+def require_files(parser, args, names) -> None:
+    """``parser.error`` naming the option if one of ``args``' ``names``
+    (attribute names) is given but no file."""
+    for name in names:
+        path = getattr(args, name, None)
+        if path and not osp.isfile(osp.expanduser(path)):
+            parser.error(f'--{name.replace("_", "-")}: no file {path}')
+
+
+def use_pretrained(cfg, checkpoint: Optional[str],
+                   scratch: bool = False) -> None:
     """Start ``cfg.model``'s backbone from ``checkpoint`` (a backbone state
-    from tools/pretrain_backbone.py) through its ``init_cfg``; None leaves
-    the config as it is."""
-    if checkpoint:
-        cfg.model.backbone.init_cfg = dict(type='Pretrained',
-                                           checkpoint=checkpoint)
+    from tools/pretrain_backbone.py) through its ``init_cfg``, or from
+    random weights if ``scratch``; neither leaves the config as it is."""
+    if checkpoint or scratch:
+        cfg.model.backbone.init_cfg = None if scratch else dict(
+            type='Pretrained', checkpoint=checkpoint)
         # mmseg backbones refuse init_cfg next to a `pretrained` path
         cfg.model.pop('pretrained', None)
         cfg.model.backbone.pop('pretrained', None)
+
+
+def backbone_start(args, default: Optional[str] = None) -> str:
+    """What ``args`` (:func:`add_start_arguments`) start from, for a
+    report: the checkpoint's file name, ``'random weights'``, or that of
+    ``default`` (the config's own start)."""
+    if getattr(args, 'scratch', False):
+        return 'random weights (from scratch)'
+    path = getattr(args, 'pretrained', None) or default
+    return osp.basename(path) if path else 'the config\'s own start'
 
 
 def is_valid_checkpoint(path: str) -> bool:

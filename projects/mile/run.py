@@ -39,9 +39,9 @@ PRETRAIN = [  # (name, title, config)
     ('mile', 'MILe (k1 = k2 = 250)', f'mile/{PRE}_mile.py'),
 ]
 CAM_VARIANTS = [  # (name, title, config)
-    ('scratch', 'CAM from scratch', f'cam/{STEM}.py'),
-    ('softmax', 'CAM from softmax pre-training',
-     f'cam/{STEM}_pretrained-softmax.py'),
+    ('scratch', 'CAM from scratch', f'cam/{STEM}_scratch.py'),
+    # the default config: it starts from the shipped softmax backbone
+    ('softmax', 'CAM from softmax pre-training', f'cam/{STEM}.py'),
     ('sigmoid', 'CAM from sigmoid pre-training',
      f'cam/{STEM}_pretrained-sigmoid.py'),
     ('mile', 'CAM from MILe pre-training', f'cam/{STEM}_pretrained-mile.py'),
@@ -106,8 +106,9 @@ def main():
             sha256=record['sha256'][:12]))
 
     def use_backbone(name, cfg):
-        if name in backbones:
-            cfg.model.backbone.init_cfg.checkpoint = backbones[name]
+        if name in backbones:  # the backbone this run made
+            cfg.model.backbone.init_cfg = dict(type='Pretrained',
+                                               checkpoint=backbones[name])
 
     rows = run_cam_ablation(CAM_VARIANTS, args,
                             'Pre-training for the synthetic benchmark: the '

@@ -1,6 +1,7 @@
 """PMM (Pseudo-mask Matters, ICCV 2021) end to end on the synthetic default.
 
     python -m projects.pmm.run [--cam-checkpoint CKPT] [--work-dir DIR]
+        [--pretrained CKPT | --scratch]
 
 1. the synthetic dataset (data/synthetic)
 2. CAM classifier (configs/cam/..., or --cam-checkpoint of a finished one)
@@ -14,7 +15,11 @@
    (PUS off in round 2); the round's new masks are evaluated on train
 8. DIR/results.md (+ results.json): every figure and the time of each stage
 
-Masks of the training split are read only to evaluate. Every stage reuses
+The CAM classifier and both PSPNets start from the backbone pre-trained on
+the proxy corpus that ships with the configs (PUS presumes a pre-trained
+segmentation network); --pretrained names another, --scratch starts all
+three from random weights. Masks of the training split are read only to
+evaluate. Every stage reuses
 finished files, so a rerun continues.
 """
 import argparse
@@ -33,7 +38,9 @@ from mmwsss.datasets.synthetic import preset, write_synthetic_dataset
 from mmwsss.evaluation.pseudo_label_eval import (eval_cam_dir, eval_label_dir,
                                                  plot_sweep, sweep_summary)
 from mmwsss.utils.io import atomic_write
-from projects.common.recipe import (StageTimer, point_config_at,
+from projects.common.recipe import (SHIPPED_BACKBONE, StageTimer,
+                                    add_start_arguments, backbone_start,
+                                    point_config_at, require_files,
                                     train_or_load, use_pretrained)
 from projects.common.report import counted, md_table, stage_table, \
     write_report
@@ -72,11 +79,10 @@ def parse_args():
     parser.add_argument('--seg-iters', type=int,
                         help='iterations per round (testing)')
     parser.add_argument('--preset', default='default')
-    parser.add_argument(
-        '--pretrained', metavar='CKPT',
-        help='start the CAM classifier\'s and both PSPNets\' backbones from '
-        'these weights (tools/pretrain_backbone.py) instead of random ones')
-    return parser.parse_args()
+    add_start_arguments(parser, 'the CAM classifier\'s and both PSPNets\'')
+    args = parser.parse_args()
+    require_files(parser, args, ['pretrained', 'cam_checkpoint'])
+    return args
 
 
 def cam_miou(items, classes, plot=None):
@@ -101,7 +107,7 @@ def main():
 
     cfg = point_config_at(Config.fromfile(CAM_CONFIG), args.data,
                           osp.join(work, 'cam'), args.cam_iters, workers)
-    use_pretrained(cfg, args.pretrained)
+    use_pretrained(cfg, args.pretrained, args.scratch)
     init_default_scope('mmseg')
     with stage('2 CAM classifier'):
         if args.cam_checkpoint:
@@ -193,7 +199,9 @@ def main():
                                    osp.join(work, f'seg_{key}'), None,
                                    workers)
             scfg.train_dataloader.dataset.data_prefix.seg_map_path = ppmg_dir
-            use_pretrained(scfg, args.pretrained)
+            # mmseg's PSPNet config starts from random weights
+            use_pretrained(scfg, args.pretrained or SHIPPED_BACKBONE,
+                           args.scratch)
             if args.seg_iters:
                 n = args.seg_iters
                 if key == 'cyclic':
@@ -229,6 +237,7 @@ def main():
     figs['train_images'] = len(items)
     figs['classes'] = len(classes)
     figs['seg_iters_per_round'] = seg_iters
+    figs['backbone_start'] = backbone_start(args, SHIPPED_BACKBONE)
     results = dict(figures=figs, pseudo_labels=rows, seconds=stage.times)
     print(report(results, work))
 
@@ -260,6 +269,9 @@ def report(results: dict, work: str) -> str:
     notes = [f'mIoU in % over {figs["classes"]} classes (absent classes '
              'left out). Images: cam_overlays/, cam_threshold_sweep.png, '
              'pseudo_labels/*/ (palette PNGs).']
+    if figs.get('backbone_start'):
+        notes.append('CAM classifier and PSPNet backbones start from: '
+                     f'{figs["backbone_start"]}.')
     return write_report(work, 'PMM on the synthetic default', sections,
                         results, notes)
 

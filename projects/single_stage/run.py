@@ -1,6 +1,7 @@
 """Single-stage WSSS (Araslanov & Roth, CVPR 2020) on the synthetic default.
 
     python -m projects.single_stage.run [--work-dir DIR] [--iters N]
+        [--pretrained CKPT | --scratch]
 
 1. the synthetic dataset (data/synthetic)
 2. the single-stage model with SG + GCI, the same without SG (ablation),
@@ -20,8 +21,10 @@ import os.path as osp
 from mmengine.config import Config
 
 from mmwsss.datasets.synthetic import preset, write_synthetic_dataset
-from projects.common.recipe import (StageTimer, point_config_at,
-                                    test_checkpoint, train_or_load)
+from projects.common.recipe import (StageTimer, add_start_arguments,
+                                    point_config_at, require_files,
+                                    test_checkpoint, train_or_load,
+                                    use_pretrained)
 from projects.common.report import md_table, stage_table, write_report
 
 HERE = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -60,7 +63,10 @@ def parse_args():
     parser.add_argument('--variants', nargs='+',
                         default=[v[0] for v in VARIANTS],
                         choices=[v[0] for v in VARIANTS])
-    return parser.parse_args()
+    add_start_arguments(parser, 'the single-stage network\'s')
+    args = parser.parse_args()
+    require_files(parser, args, ['pretrained', 'cam_checkpoint'])
+    return args
 
 
 def evaluate(runner, capture, **test_cfg):
@@ -86,6 +92,7 @@ def main():
             continue
         cfg = point_config_at(Config.fromfile(path), args.data,
                               osp.join(work, name), args.iters, workers)
+        use_pretrained(cfg, args.pretrained, args.scratch)
         reused = osp.isfile(osp.join(
             cfg.work_dir, f'iter_{cfg.train_cfg.max_iters}.pth'))
         what = 'evaluate (checkpoint reused)' if reused else \

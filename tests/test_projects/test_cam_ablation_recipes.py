@@ -5,9 +5,11 @@ tiny preset (a few iterations)."""
 import json
 import os
 import os.path as osp
+import re
 
 import pytest
 
+from projects.common.recipe import SHIPPED_BACKBONE
 from tests.utils import run_tool
 
 
@@ -23,7 +25,12 @@ def test_cam_ablation_recipe_end_to_end(repo_root, tmp_path, module,
     args = ['-m', module, '--preset', 'tiny', '--data',
             str(tmp_path / 'data'), '--work-dir', str(work), '--cam-iters',
             '2', '--nproc', '1', '--only', baseline, variant]
-    run_tool(repo_root, *args)
+    out = run_tool(repo_root, *args)
+    # the classifiers start from the backbone shipped with the configs
+    loaded = re.findall(r'from path: (\S+)', out)
+    assert loaded and all(osp.samefile(p, SHIPPED_BACKBONE) for p in loaded)
+    assert 'start from: ' + osp.basename(SHIPPED_BACKBONE) in open(
+        work / 'results.md').read()
     res = json.load(open(work / 'results.json'))
     assert [r['name'] for r in res['rows']] == [baseline, variant]
     for r in res['rows']:

@@ -5,6 +5,7 @@ import json
 import os
 import os.path as osp
 
+from projects.common.recipe import SHIPPED_BACKBONE
 from tests.utils import run_tool
 
 
@@ -23,6 +24,8 @@ def test_quick_pipeline_end_to_end(repo_root, tmp_path):
                 'seg_gt_mIoU_val'):
         assert figs[key] is not None and 0 <= figs[key] <= 100, key
     assert len(res['seconds']) == 7
+    # the CAM classifier started from the backbone shipped with the configs
+    assert osp.samefile(figs['pretrained'], SHIPPED_BACKBONE)
     md = open(osp.join(work, 'results.md')).read()
     assert 'DeepLabv3+ trained on pseudo-labels' in md and 'total' in md
     assert osp.isfile(osp.join(work, 'cam_threshold_sweep.png'))

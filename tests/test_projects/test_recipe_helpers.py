@@ -3,6 +3,7 @@ trusted (a rerun of a recipe retrains or resumes from the last valid one)."""
 import os
 import os.path as osp
 
+import pytest
 import torch
 
 from projects.common.recipe import (is_valid_checkpoint,
@@ -56,3 +57,51 @@ def test_shortened_schedule_keeps_the_mam_switch_fraction(repo_root):
     point_config_at(cfg, 'd', 'w', iters=100)
     assert cfg.model.train_cfg.mam_start_iter == 30
     assert cfg.train_cfg.max_iters == 100
+
+
+def test_start_arguments_default_pretrained_and_scratch(repo_root, tmp_path):
+    """The recipes' backbone start: the configs' own (the shipped backbone)
+    by default, ``--pretrained CKPT`` or ``--scratch`` (exclusive); a
+    missing file is named."""
+    from mmengine.config import Config
+
+    from projects.common.cam_ablation import parse_ablation_args
+    from projects.common.recipe import (SHIPPED_BACKBONE, backbone_start,
+                                        use_pretrained)
+    variants = [('baseline', 'CAM', 'cam.py')]
+
+    def parse(*argv):
+        return parse_ablation_args(variants, 'd', repo_root, 'w',
+                                   argv=list(argv))
+
+    cfg_path = osp.join(repo_root, 'configs', 'cam', 'cam_r18-w32-d16_'
+                        '1xb16-1500it_synthetic-128x128.py')
+    other = tmp_path / 'other.pth'
+    _ckpt(str(other), 1)
+    starts = {}
+    for argv in ([], ['--scratch'], ['--pretrained', str(other)]):
+        args = parse(*argv)
+        cfg = Config.fromfile(cfg_path)
+        use_pretrained(cfg, args.pretrained, args.scratch)
+        init = cfg.model.backbone.init_cfg
+        starts[tuple(argv[:1])] = (init and init['checkpoint'],
+                                   backbone_start(args, SHIPPED_BACKBONE))
+    assert osp.samefile(starts[()][0], SHIPPED_BACKBONE)
+    assert starts[()][1] == osp.basename(SHIPPED_BACKBONE)
+    assert starts[('--scratch', )] == (None, 'random weights (from scratch)')
+    assert starts[('--pretrained', )] == (str(other), 'other.pth')
+    for argv, msg in (
+            (['--scratch', '--pretrained', str(other)], 'not allowed with'),
+            (['--pretrained', str(tmp_path / 'no.pth')], '--pretrained: no '
+             'file')):
+        assert msg in usage_error(parse, argv)
+
+
+def usage_error(parse, argv) -> str:
+    """The usage error ``parse(*argv)`` prints."""
+    import contextlib
+    import io
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), pytest.raises(SystemExit):
+        parse(*argv)
+    return err.getvalue()

@@ -11,7 +11,8 @@ model = dict(
         mean=[123.675, 116.28, 103.53],
         std=[58.395, 57.12, 57.375],
         to_rgb=True),
-    backbone=dict(type='mmseg.ResNetV1c'),  # mmpretrain's scope
+    # mmpretrain's scope; pre-training starts from random weights
+    backbone=dict(type='mmseg.ResNetV1c', init_cfg=None),
     neck=dict(type='GlobalAveragePooling'),
     head=dict(
         type='LinearClsHead',
