@@ -36,7 +36,7 @@ from mmwsss.apis.config_utils import build_dataset, stage_items
 from mmwsss.datasets.synthetic import preset, write_synthetic_dataset
 from mmwsss.evaluation.pseudo_label_eval import eval_cam_dir, sweep_summary
 from mmwsss.utils.io import atomic_write
-from projects.common.recipe import (StageTimer, add_start_arguments,
+from projects.common.recipe import (StageTimer, abs_path, add_start_arguments,
                                     point_config_at, require_files,
                                     train_or_load, train_to_checkpoint,
                                     use_pretrained)
@@ -77,8 +77,9 @@ def parse_args(argv=None):
                         'published), consistency (Consistency-CAM), rcm-mam')
     parser.add_argument('--ckpt', help='a trained classifier to reuse')
     parser.add_argument('--data', default=osp.join(HERE, 'data', 'synthetic'))
-    parser.add_argument('--work-dir', help='default work_dirs/affinity '
-                        '(+ _CLASSIFIER unless cam)')
+    parser.add_argument('--work-dir', type=abs_path,
+                        help='default work_dirs/affinity (+ _CLASSIFIER '
+                        'unless cam)')
     parser.add_argument('--nproc', type=int, default=2)
     parser.add_argument('--cam-iters', type=int, help='override (testing)')
     parser.add_argument('--aff-iters', type=int, help='override (testing)')

@@ -38,10 +38,10 @@ from mmwsss.datasets.synthetic import preset, write_synthetic_dataset
 from mmwsss.evaluation.pseudo_label_eval import (eval_cam_dir, plot_sweep,
                                                  sweep_summary)
 from mmwsss.utils.io import atomic_write
-from projects.common.recipe import (SHIPPED_BACKBONE, StageTimer,
-                                   add_start_arguments, backbone_start,
-                                   point_config_at, require_files,
-                                   train_or_load, use_pretrained)
+from projects.common.recipe import (SHIPPED_BACKBONE, StageTimer, abs_path,
+                                    add_start_arguments, backbone_start,
+                                    point_config_at, require_files,
+                                    train_or_load, use_pretrained)
 from projects.common.report import fmt, md_table, stage_table, write_report
 
 HERE = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -57,7 +57,7 @@ BG_ALPHA = 4.0  # background (1 - max CAM)^alpha before the CRF (psa)
 def parse_args():
     parser = argparse.ArgumentParser(description='mmwsss demo')
     parser.add_argument('--data', default=osp.join(HERE, 'data', 'synthetic'))
-    parser.add_argument('--work-dir',
+    parser.add_argument('--work-dir', type=abs_path,
                         default=osp.join(HERE, 'work_dirs', 'demo'))
     parser.add_argument('--fresh', action='store_true',
                         help='start over (keeps the dataset)')

@@ -27,9 +27,9 @@ from mmwsss.datasets.synthetic import preset, write_synthetic_dataset
 from mmwsss.evaluation.pseudo_label_eval import eval_cam_dir, sweep_summary
 from mmwsss.models import MultiCropCAMClassifier
 from mmwsss.utils.io import atomic_write
-from .recipe import (SHIPPED_BACKBONE, StageTimer, add_start_arguments,
-                     backbone_start, point_config_at, require_files,
-                     train_or_load, use_pretrained)
+from .recipe import (SHIPPED_BACKBONE, StageTimer, abs_path,
+                     add_start_arguments, backbone_start, point_config_at,
+                     require_files, train_or_load, use_pretrained)
 from .report import counted, md_table, plot_grouped_bars, stage_table, \
     write_report
 
@@ -58,7 +58,8 @@ def parse_ablation_args(variants: Sequence[Variant], description: str,
                         help='evaluate only these variants')
     parser.add_argument('--data', default=osp.join(repo_root, 'data',
                                                    'synthetic'))
-    parser.add_argument('--work-dir', default=default_work_dir)
+    parser.add_argument('--work-dir', type=abs_path,
+                        default=default_work_dir)
     parser.add_argument('--nproc', type=int, default=2)
     parser.add_argument('--cam-iters', type=int, help='override (testing)')
     parser.add_argument('--preset', default='default')

@@ -95,6 +95,14 @@ def add_start_arguments(parser, networks: str = 'every classifier\'s'
         'benchmark before the pre-trained start)')
 
 
+def abs_path(path: str) -> str:
+    """argparse ``type`` of a recipe's ``--work-dir``: absolute, because
+    the recipes put work-dir paths (pseudo-label folders, split files) into
+    dataset configs, where a relative path would be read against the
+    dataset's ``data_root``."""
+    return osp.abspath(osp.expanduser(path))
+
+
 def require_files(parser, args, names) -> None:
     """``parser.error`` naming the option if one of ``args``' ``names``
     (attribute names) is given but no file."""

@@ -38,7 +38,7 @@ from mmwsss.datasets.synthetic import preset, write_synthetic_dataset
 from mmwsss.evaluation.pseudo_label_eval import (eval_cam_dir, eval_label_dir,
                                                  plot_sweep, sweep_summary)
 from mmwsss.utils.io import atomic_write
-from projects.common.recipe import (SHIPPED_BACKBONE, StageTimer,
+from projects.common.recipe import (SHIPPED_BACKBONE, StageTimer, abs_path,
                                     add_start_arguments, backbone_start,
                                     point_config_at, require_files,
                                     train_or_load, use_pretrained)
@@ -66,8 +66,8 @@ THRESHOLDS = [round(0.05 * k, 2) for k in range(1, 20)]
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--data', default=osp.join(HERE, 'data', 'synthetic'))
-    parser.add_argument('--work-dir', default=osp.join(HERE, 'work_dirs',
-                                                       'pmm'))
+    parser.add_argument('--work-dir', type=abs_path,
+                        default=osp.join(HERE, 'work_dirs', 'pmm'))
     parser.add_argument('--cam-checkpoint',
                         help='a trained CAM classifier of CAM_CONFIG '
                         '(default: train one in WORK_DIR/cam)')

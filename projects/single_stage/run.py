@@ -21,7 +21,7 @@ import os.path as osp
 from mmengine.config import Config
 
 from mmwsss.datasets.synthetic import preset, write_synthetic_dataset
-from projects.common.recipe import (StageTimer, add_start_arguments,
+from projects.common.recipe import (StageTimer, abs_path, add_start_arguments,
                                     point_config_at, require_files,
                                     test_checkpoint, train_or_load,
                                     use_pretrained)
@@ -54,8 +54,8 @@ CAM_CFG = osp.join(HERE, 'configs', 'cam',
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--data', default=osp.join(HERE, 'data', 'synthetic'))
-    parser.add_argument('--work-dir', default=osp.join(HERE, 'work_dirs',
-                                                       'single_stage'))
+    parser.add_argument('--work-dir', type=abs_path,
+                        default=osp.join(HERE, 'work_dirs', 'single_stage'))
     parser.add_argument('--iters', type=int, help='override (testing)')
     parser.add_argument('--cam-checkpoint',
                         help='CAM classifier for the baseline row')

@@ -13,10 +13,13 @@ from tests.utils import run_tool
 
 def test_quick_pipeline_end_to_end(repo_root, tmp_path):
     data, work = str(tmp_path / 'data'), str(tmp_path / 'work')
+    # a relative --work-dir (the tool runs in the repo root): the pseudo-
+    # label folder under it goes into the final stage's dataset config,
+    # where a relative path would be read against the data root
     run_tool(repo_root, '-m', 'projects.cam_to_segmentation.run',
-             '--preset', 'tiny', '--data', data, '--work-dir', work,
-             '--cam-iters', '4', '--seg-iters', '4', '--num-overlays', '2',
-             '--nproc', '1')
+             '--preset', 'tiny', '--data', data, '--work-dir',
+             osp.relpath(work, repo_root), '--cam-iters', '4',
+             '--seg-iters', '4', '--num-overlays', '2', '--nproc', '1')
     res = json.load(open(osp.join(work, 'results.json')))
     figs = res['figures']
     for key in ('cls_mAP_val', 'cam_mIoU_val', 'cam_mIoU_train',

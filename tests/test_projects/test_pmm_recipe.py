@@ -8,9 +8,13 @@ from tests.utils import run_tool
 
 def test_pmm_recipe_end_to_end(repo_root, tmp_path):
     work = tmp_path / 'work'
+    # a relative --work-dir (read from the repo root): its split file and
+    # mask folders go into dataset configs, which read relative paths
+    # against the data root
     args = ['-m', 'projects.pmm.run', '--preset', 'tiny', '--data',
-            str(tmp_path / 'data'), '--work-dir', str(work), '--cam-iters',
-            '4', '--seg-iters', '2', '--multi-crop-images', '4']
+            str(tmp_path / 'data'), '--work-dir',
+            osp.relpath(work, repo_root), '--cam-iters', '4',
+            '--seg-iters', '2', '--multi-crop-images', '4']
     run_tool(repo_root, *args)
     res = json.load(open(work / 'results.json'))
     titles = [r[0] for r in res['pseudo_labels']]
