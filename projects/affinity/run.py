@@ -37,9 +37,9 @@ from mmwsss.datasets.synthetic import preset, write_synthetic_dataset
 from mmwsss.evaluation.pseudo_label_eval import eval_cam_dir, sweep_summary
 from mmwsss.utils.io import atomic_write
 from projects.common.recipe import (StageTimer, abs_path, add_start_arguments,
+                                    apply_start, backbone_start,
                                     point_config_at, require_files,
-                                    train_or_load, train_to_checkpoint,
-                                    use_pretrained)
+                                    train_or_load, train_to_checkpoint)
 from projects.common.report import (counted, md_table, plot_grouped_bars,
                                     stage_table, write_report)
 
@@ -111,7 +111,7 @@ def main(argv=None):
         cfg = point_config_at(Config.fromfile(
             osp.join(CFG, CLASSIFIERS[args.classifier])), args.data,
                               osp.join(work, 'cam'), args.cam_iters, workers)
-        use_pretrained(cfg, args.pretrained, args.scratch)
+        apply_start(cfg, args)
         runner, _ = train_or_load(cfg, args.ckpt)
     init_default_scope('mmseg')
     ds = build_dataset(cfg, 'train_dataloader', pipeline=[
@@ -162,7 +162,7 @@ def main(argv=None):
         acfg.train_dataloader.dataset.data_prefix.seg_map_path = aff['dir']
         acfg = point_config_at(acfg, args.data, osp.join(work, 'affinitynet'),
                                args.aff_iters, workers)
-        use_pretrained(acfg, args.pretrained, args.scratch)
+        apply_start(acfg, args)
         aff_ckpt = train_to_checkpoint(acfg)
     for num, name, rule_path, pairs, title in (
             (8, 'rw', RW_RULE, 'psa', 'CAM + RW (alpha 6, beta 8, logt 6)'),
@@ -189,6 +189,7 @@ def main(argv=None):
                    affinity_labels=aff, seg_val_mIoU=seg,
                    images=len(items), classes=len(classes),
                    cam_scales=list(CAM_SCALES), affinity_checkpoint=aff_ckpt,
+                   backbone_start=backbone_start(args)[1],
                    seconds=stage.times)
     print(report(results, work))
     return results
@@ -206,7 +207,8 @@ def report(results: dict, work: str) -> str:
     final = md_table(('DeepLabv3+ trained on', 'val mIoU'),
                      [('CAM + RW labels', seg.get('rw')),
                       ('CAM + CRF labels', seg.get('cam-crf'))])
-    notes = [f'CAM classifier: `configs/{results["classifier"]}`.',
+    notes = [f'CAM classifier: `configs/{results["classifier"]}`; it and '
+             f'AffinityNet start from {results["backbone_start"]}.',
              f'{counted(results["images"], "training images")}, '
              f'{results["classes"]} classes; CAMs at scales '
              f'{tuple(results["cam_scales"])} + flip, classes from the image '

@@ -38,10 +38,10 @@ from mmwsss.datasets.synthetic import preset, write_synthetic_dataset
 from mmwsss.evaluation.pseudo_label_eval import (eval_cam_dir, plot_sweep,
                                                  sweep_summary)
 from mmwsss.utils.io import atomic_write
-from projects.common.recipe import (SHIPPED_BACKBONE, StageTimer, abs_path,
-                                    add_start_arguments, backbone_start,
-                                    point_config_at, require_files,
-                                    train_or_load, use_pretrained)
+from projects.common.recipe import (StageTimer, abs_path,
+                                    add_start_arguments, apply_start,
+                                    backbone_start, point_config_at,
+                                    require_files, train_or_load)
 from projects.common.report import fmt, md_table, stage_table, write_report
 
 HERE = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -93,7 +93,7 @@ def main():
     with stage('2 CAM classifier: train + val'):
         cfg = point_config_at(Config.fromfile(CAM_CONFIG), args.data,
                               osp.join(work, 'cam'), args.cam_iters, workers)
-        use_pretrained(cfg, args.pretrained, args.scratch)
+        apply_start(cfg, args)
         cam_runner, capture = train_or_load(cfg, args.cam_checkpoint)
         metrics = capture.metrics
         figs['cls_mAP_val'] = metrics.get('cls/mAP')
@@ -153,9 +153,7 @@ def main():
     figs['classes'] = len(classes)
     figs['cam_scales'] = list(CAM_SCALES)
     figs['bg_alpha'] = BG_ALPHA
-    figs['pretrained'] = (None if args.scratch else args.pretrained
-                          or SHIPPED_BACKBONE)
-    figs['backbone_start'] = backbone_start(args, SHIPPED_BACKBONE)
+    figs['pretrained'], figs['backbone_start'] = backbone_start(args)
     results = dict(figures=figs, seconds=times)
     print(report(results, work))
 

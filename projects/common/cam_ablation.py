@@ -27,9 +27,9 @@ from mmwsss.datasets.synthetic import preset, write_synthetic_dataset
 from mmwsss.evaluation.pseudo_label_eval import eval_cam_dir, sweep_summary
 from mmwsss.models import MultiCropCAMClassifier
 from mmwsss.utils.io import atomic_write
-from .recipe import (SHIPPED_BACKBONE, StageTimer, abs_path,
-                     add_start_arguments, backbone_start, point_config_at,
-                     require_files, train_or_load, use_pretrained)
+from .recipe import (StageTimer, abs_path, add_start_arguments, apply_start,
+                     backbone_start, point_config_at, require_files,
+                     train_or_load)
 from .report import counted, md_table, plot_grouped_bars, stage_table, \
     write_report
 
@@ -148,7 +148,7 @@ def run_cam_ablation(variants: Sequence[Variant], args: argparse.Namespace,
         cfg = point_config_at(Config.fromfile(osp.join(config_dir, rel)),
                               args.data, osp.join(work, name),
                               args.cam_iters, workers)
-        use_pretrained(cfg, args.pretrained, args.scratch)
+        apply_start(cfg, args)
         if cfg_hook is not None:
             cfg_hook(name, cfg)
         row = evaluate_variant(cfg, args.ckpts.get(name), work, name,
@@ -158,7 +158,7 @@ def run_cam_ablation(variants: Sequence[Variant], args: argparse.Namespace,
         print(row, flush=True)
 
     report_cam_ablation(rows, stage.times, title, work,
-                        backbone_start(args, SHIPPED_BACKBONE))
+                        backbone_start(args)[1])
     return rows
 
 

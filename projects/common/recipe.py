@@ -13,6 +13,7 @@ import time
 from typing import Dict, List, Optional, Tuple
 
 import torch
+from mmengine.config import Config
 from mmengine.hooks import Hook
 from mmengine.logging import print_log
 from mmengine.runner import Runner
@@ -70,13 +71,15 @@ def point_config_at(cfg, data_root: str, work_dir: str,
     return cfg
 
 
-#: The synthetic benchmark's start: the backbone pre-trained on the proxy
-#: corpus that ships with the configs (the init_cfg of
-#: configs/_base_/models/r18-w32-d16.py).
-SHIPPED_BACKBONE = osp.join(
+#: The config every synthetic network's backbone comes from; its init_cfg
+#: names the benchmark's start.
+BACKBONE_BASE = osp.join(
     osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'configs',
-    '_base_', 'pretrained',
-    'imgcls_r18-w32-d16_1xb32-3k_proxy-128_softmax.pth')
+    '_base_', 'models', 'r18-w32-d16.py')
+#: The synthetic benchmark's start: the backbone pre-trained on the proxy
+#: corpus that ships with the configs, read from :data:`BACKBONE_BASE`.
+SHIPPED_BACKBONE = osp.normpath(
+    Config.fromfile(BACKBONE_BASE).model.backbone.init_cfg.checkpoint)
 
 
 def add_start_arguments(parser, networks: str = 'every classifier\'s'
@@ -105,11 +108,15 @@ def abs_path(path: str) -> str:
 
 def require_files(parser, args, names) -> None:
     """``parser.error`` naming the option if one of ``args``' ``names``
-    (attribute names) is given but no file."""
+    (attribute names) is given but no file; the given ones are stored with
+    ``~`` expanded."""
     for name in names:
         path = getattr(args, name, None)
-        if path and not osp.isfile(osp.expanduser(path)):
+        if not path:
+            continue
+        if not osp.isfile(osp.expanduser(path)):
             parser.error(f'--{name.replace("_", "-")}: no file {path}')
+        setattr(args, name, osp.expanduser(path))
 
 
 def use_pretrained(cfg, checkpoint: Optional[str],
@@ -125,14 +132,24 @@ def use_pretrained(cfg, checkpoint: Optional[str],
         cfg.model.backbone.pop('pretrained', None)
 
 
-def backbone_start(args, default: Optional[str] = None) -> str:
-    """What ``args`` (:func:`add_start_arguments`) start from, for a
-    report: the checkpoint's file name, ``'random weights'``, or that of
-    ``default`` (the config's own start)."""
+def backbone_start(args) -> Tuple[Optional[str], str]:
+    """Where ``args`` (:func:`add_start_arguments`) start the backbones:
+    ``(checkpoint, name for reports)``; ``(None, 'random weights ...')`` for
+    ``--scratch``, else ``--pretrained`` or :data:`SHIPPED_BACKBONE`."""
     if getattr(args, 'scratch', False):
-        return 'random weights (from scratch)'
-    path = getattr(args, 'pretrained', None) or default
-    return osp.basename(path) if path else 'the config\'s own start'
+        return None, 'random weights (from scratch)'
+    path = getattr(args, 'pretrained', None) or SHIPPED_BACKBONE
+    return path, osp.basename(path)
+
+
+def apply_start(cfg, args, explicit: bool = False) -> None:
+    """Start ``cfg.model``'s backbone where ``args`` say
+    (:func:`backbone_start`). Without an option the config keeps its own
+    start, unless ``explicit``: then it gets the shipped backbone too (a
+    config whose own start is random, e.g. mmseg's PSPNet)."""
+    path, _ = backbone_start(args)
+    if explicit or args.pretrained or args.scratch:
+        use_pretrained(cfg, path, args.scratch)
 
 
 def is_valid_checkpoint(path: str) -> bool:

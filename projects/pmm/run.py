@@ -38,10 +38,10 @@ from mmwsss.datasets.synthetic import preset, write_synthetic_dataset
 from mmwsss.evaluation.pseudo_label_eval import (eval_cam_dir, eval_label_dir,
                                                  plot_sweep, sweep_summary)
 from mmwsss.utils.io import atomic_write
-from projects.common.recipe import (SHIPPED_BACKBONE, StageTimer, abs_path,
-                                    add_start_arguments, backbone_start,
-                                    point_config_at, require_files,
-                                    train_or_load, use_pretrained)
+from projects.common.recipe import (StageTimer, abs_path,
+                                    add_start_arguments, apply_start,
+                                    backbone_start, point_config_at,
+                                    require_files, train_or_load)
 from projects.common.report import counted, md_table, stage_table, \
     write_report
 
@@ -107,7 +107,7 @@ def main():
 
     cfg = point_config_at(Config.fromfile(CAM_CONFIG), args.data,
                           osp.join(work, 'cam'), args.cam_iters, workers)
-    use_pretrained(cfg, args.pretrained, args.scratch)
+    apply_start(cfg, args)
     init_default_scope('mmseg')
     with stage('2 CAM classifier'):
         if args.cam_checkpoint:
@@ -200,8 +200,7 @@ def main():
                                    workers)
             scfg.train_dataloader.dataset.data_prefix.seg_map_path = ppmg_dir
             # mmseg's PSPNet config starts from random weights
-            use_pretrained(scfg, args.pretrained or SHIPPED_BACKBONE,
-                           args.scratch)
+            apply_start(scfg, args, explicit=True)
             if args.seg_iters:
                 n = args.seg_iters
                 if key == 'cyclic':
@@ -237,7 +236,7 @@ def main():
     figs['train_images'] = len(items)
     figs['classes'] = len(classes)
     figs['seg_iters_per_round'] = seg_iters
-    figs['backbone_start'] = backbone_start(args, SHIPPED_BACKBONE)
+    figs['backbone_start'] = backbone_start(args)[1]
     results = dict(figures=figs, pseudo_labels=rows, seconds=stage.times)
     print(report(results, work))
 

@@ -22,9 +22,9 @@ from mmengine.config import Config
 
 from mmwsss.datasets.synthetic import preset, write_synthetic_dataset
 from projects.common.recipe import (StageTimer, abs_path, add_start_arguments,
+                                    apply_start, backbone_start,
                                     point_config_at, require_files,
-                                    test_checkpoint, train_or_load,
-                                    use_pretrained)
+                                    test_checkpoint, train_or_load)
 from projects.common.report import md_table, stage_table, write_report
 
 HERE = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -92,7 +92,7 @@ def main():
             continue
         cfg = point_config_at(Config.fromfile(path), args.data,
                               osp.join(work, name), args.iters, workers)
-        use_pretrained(cfg, args.pretrained, args.scratch)
+        apply_start(cfg, args)
         reused = osp.isfile(osp.join(
             cfg.work_dir, f'iter_{cfg.train_cfg.max_iters}.pth'))
         what = 'evaluate (checkpoint reused)' if reused else \
@@ -125,7 +125,8 @@ def main():
                    metrics.get('cls/mAP'))
 
     results = dict(rows=rows, cam=cam, seconds=stage.times,
-                   classes=num_classes, cam_iters=cam_iters)
+                   classes=num_classes, cam_iters=cam_iters,
+                   backbone_start=backbone_start(args)[1])
     print(report(results, work))
 
 
@@ -143,7 +144,8 @@ def report(results: dict, work: str) -> str:
                                'val mIoU', 'contour F', 'cls mAP'), table)),
                 ('', stage_table(results['seconds']))]
     notes = [f'mIoU in % over {results["classes"]} classes on the val split '
-             '(absent classes left out), single scale.']
+             '(absent classes left out), single scale.',
+             f'Backbone start: {results["backbone_start"]}.']
     return write_report(work, 'Single-stage WSSS on the synthetic default',
                         sections, results, notes)
 

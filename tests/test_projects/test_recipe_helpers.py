@@ -59,15 +59,16 @@ def test_shortened_schedule_keeps_the_mam_switch_fraction(repo_root):
     assert cfg.train_cfg.max_iters == 100
 
 
-def test_start_arguments_default_pretrained_and_scratch(repo_root, tmp_path):
+def test_start_arguments_default_pretrained_and_scratch(repo_root, tmp_path,
+                                                        monkeypatch):
     """The recipes' backbone start: the configs' own (the shipped backbone)
     by default, ``--pretrained CKPT`` or ``--scratch`` (exclusive); a
-    missing file is named."""
+    missing file is named; ``~`` is expanded."""
     from mmengine.config import Config
 
     from projects.common.cam_ablation import parse_ablation_args
-    from projects.common.recipe import (SHIPPED_BACKBONE, backbone_start,
-                                        use_pretrained)
+    from projects.common.recipe import (SHIPPED_BACKBONE, apply_start,
+                                        backbone_start)
     variants = [('baseline', 'CAM', 'cam.py')]
 
     def parse(*argv):
@@ -76,25 +77,58 @@ def test_start_arguments_default_pretrained_and_scratch(repo_root, tmp_path):
 
     cfg_path = osp.join(repo_root, 'configs', 'cam', 'cam_r18-w32-d16_'
                         '1xb16-1500it_synthetic-128x128.py')
+    # the shipped file is the one the synthetic configs name
+    assert osp.isfile(SHIPPED_BACKBONE)
+    assert osp.samefile(Config.fromfile(cfg_path).model.backbone.init_cfg[
+        'checkpoint'], SHIPPED_BACKBONE)
     other = tmp_path / 'other.pth'
     _ckpt(str(other), 1)
+    monkeypatch.setenv('HOME', str(tmp_path))
     starts = {}
-    for argv in ([], ['--scratch'], ['--pretrained', str(other)]):
+    for argv in ([], ['--scratch'], ['--pretrained', str(other)],
+                 ['--pretrained', '~/other.pth']):
         args = parse(*argv)
         cfg = Config.fromfile(cfg_path)
-        use_pretrained(cfg, args.pretrained, args.scratch)
+        apply_start(cfg, args)
         init = cfg.model.backbone.init_cfg
-        starts[tuple(argv[:1])] = (init and init['checkpoint'],
-                                   backbone_start(args, SHIPPED_BACKBONE))
+        path, name = backbone_start(args)
+        starts[tuple(argv)] = (init and init['checkpoint'], path, name)
     assert osp.samefile(starts[()][0], SHIPPED_BACKBONE)
-    assert starts[()][1] == osp.basename(SHIPPED_BACKBONE)
-    assert starts[('--scratch', )] == (None, 'random weights (from scratch)')
-    assert starts[('--pretrained', )] == (str(other), 'other.pth')
+    assert starts[()][1:] == (SHIPPED_BACKBONE,
+                              osp.basename(SHIPPED_BACKBONE))
+    assert starts[('--scratch', )] == (None, None,
+                                       'random weights (from scratch)')
+    expect = (str(other), str(other), 'other.pth')
+    assert starts[('--pretrained', str(other))] == expect
+    assert starts[('--pretrained', '~/other.pth')] == expect
     for argv, msg in (
             (['--scratch', '--pretrained', str(other)], 'not allowed with'),
             (['--pretrained', str(tmp_path / 'no.pth')], '--pretrained: no '
              'file')):
         assert msg in usage_error(parse, argv)
+
+
+def test_apply_start_explicit_sets_a_random_config(repo_root, tmp_path):
+    """A config whose own start is random (mmseg's PSPNet) gets the shipped
+    backbone only when asked (``explicit``, PMM's PSPNets), and stays random
+    under ``--scratch``."""
+    import argparse
+
+    from mmengine.config import Config
+
+    from projects.common.recipe import SHIPPED_BACKBONE, apply_start
+    path = osp.join(repo_root, 'configs', 'pmm', 'pspnet_r18-w32-d16_'
+                    '1xb16-800it_synthetic-128x128_ce.py')
+    default = argparse.Namespace(pretrained=None, scratch=False)
+    scratch = argparse.Namespace(pretrained=None, scratch=True)
+    inits = []
+    for args, explicit in ((default, False), (default, True),
+                           (scratch, True)):
+        cfg = Config.fromfile(path)
+        apply_start(cfg, args, explicit=explicit)
+        inits.append(cfg.model.backbone.get('init_cfg'))
+    assert inits[0] is None and inits[2] is None
+    assert inits[1] == dict(type='Pretrained', checkpoint=SHIPPED_BACKBONE)
 
 
 def usage_error(parse, argv) -> str:

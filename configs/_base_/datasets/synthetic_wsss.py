@@ -1,7 +1,7 @@
 # The embedded default: procedurally generated, VOC layout, 128x128.
 # Write it with: python tools/make_synthetic_dataset.py data/synthetic
-# evaluators: val_evaluator, test_evaluator, cam_boundary_evaluator
-_base_ = '../evaluators/cam_wsss.py'
+# test_pipeline, tta_pipeline and the CAM evaluators: ./wsss_eval.py
+_base_ = './wsss_eval.py'
 dataset_type = 'SyntheticWSSSDataset'
 data_root = 'data/synthetic'
 crop_size = (128, 128)
@@ -17,32 +17,6 @@ train_pipeline = [
          contrast_range=(0.8, 1.2), saturation_range=(0.8, 1.2),
          hue_delta=6),
     dict(type='PackWSSSInputs'),
-]
-# evaluation loads the masks (for CAM mIoU only)
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadAnnotations'),
-    dict(type='PackWSSSInputs'),
-]
-# `tools/test.py --tta`: the CAM literature's scales x horizontal flip
-# (merged by the runtime's tta_model, WSSSTTAModel)
-img_ratios = [0.5, 1.0, 1.5, 2.0]
-tta_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(
-        type='TestTimeAug',
-        transforms=[
-            [
-                dict(type='Resize', scale_factor=r, keep_ratio=True)
-                for r in img_ratios
-            ],
-            [
-                dict(type='RandomFlip', prob=0., direction='horizontal'),
-                dict(type='RandomFlip', prob=1., direction='horizontal')
-            ],
-            [dict(type='LoadAnnotations')],
-            [dict(type='PackWSSSInputs')],
-        ])
 ]
 train_dataloader = dict(
     batch_size=16,
@@ -63,5 +37,5 @@ val_dataloader = dict(
         type=dataset_type,
         data_root=data_root,
         ann_file='ImageSets/Segmentation/val.txt',
-        pipeline=test_pipeline))
+        pipeline={{_base_.test_pipeline}}))
 test_dataloader = val_dataloader
