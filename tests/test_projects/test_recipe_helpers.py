@@ -108,7 +108,7 @@ def test_start_arguments_default_pretrained_and_scratch(repo_root, tmp_path,
         assert msg in usage_error(parse, argv)
 
 
-def test_apply_start_explicit_sets_a_random_config(repo_root, tmp_path):
+def test_apply_start_explicit_sets_a_random_config(repo_root):
     """A config whose own start is random (mmseg's PSPNet) gets the shipped
     backbone only when asked (``explicit``, PMM's PSPNets), and stays random
     under ``--scratch``."""
